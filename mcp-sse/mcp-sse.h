@@ -13,5 +13,8 @@
 #include <mcp-sse/mcp-sse-error.h>
 #include <mcp-sse/mcp-sse-event.h>
 #include <mcp-sse/mcp-sse-event-parser.h>
+#include <mcp-sse/mcp-sse-transport.h>
+#include <mcp-sse/mcp-sse-connection-manager.h>
+#include <mcp-sse/mcp-sse-client.h>
 
 #undef MCP_SSE_INSIDE
