@@ -1,0 +1,1299 @@
+/* mcp-sse-demo-server.c: a small MCP HTTP+SSE server on SoupServer
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <json-glib/json-glib.h>
+
+#include "mcp-sse-demo-server.h"
+
+/* A stream is written in chunks of about this size, and a flood produces
+ * its next batch only when less than this is still waiting for the socket. */
+#define BATCH_SIZE (64 * 1024)
+
+/* A POST is refused (503) while its session has more unsent data than
+ * this, so that a client that never reads cannot make us buffer forever. */
+#define MAX_BACKLOG (8 * 1024 * 1024)
+
+/* Running slow and flood calls per session. */
+#define MAX_CALLS 64
+
+#define MAX_SLOW_STEPS 10000
+#define MAX_SLOW_INTERVAL_MS 60000
+#define MAX_FLOOD_COUNT G_GUINT64_CONSTANT (100000000)
+#define MAX_FLOOD_SIZE (32 * 1024 * 1024)
+
+#define LATEST_PROTOCOL_VERSION "2025-11-25"
+
+static const char * const protocol_versions[] = {
+  "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", NULL
+};
+
+static const char tools_json[] =
+  "{\"tools\": ["
+  "  {\"name\": \"echo\","
+  "   \"description\": \"Echoes a message back\","
+  "   \"inputSchema\": {\"type\": \"object\","
+  "                     \"properties\": {\"message\": {\"type\": \"string\", \"description\": \"The message to echo\"}},"
+  "                     \"required\": [\"message\"]}},"
+  "  {\"name\": \"add\","
+  "   \"description\": \"Adds two numbers\","
+  "   \"inputSchema\": {\"type\": \"object\","
+  "                     \"properties\": {\"a\": {\"type\": \"number\"}, \"b\": {\"type\": \"number\"}},"
+  "                     \"required\": [\"a\", \"b\"]},"
+  "   \"outputSchema\": {\"type\": \"object\","
+  "                      \"properties\": {\"sum\": {\"type\": \"number\"}},"
+  "                      \"required\": [\"sum\"]}},"
+  "  {\"name\": \"slow\","
+  "   \"description\": \"Takes a number of steps, reporting progress after each\","
+  "   \"inputSchema\": {\"type\": \"object\","
+  "                     \"properties\": {\"steps\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 10000, \"default\": 5},"
+  "                                    \"interval_ms\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 60000, \"default\": 100}}}},"
+  "  {\"name\": \"flood\","
+  "   \"description\": \"Sends count log notifications of about size bytes each, as fast as they are read\","
+  "   \"inputSchema\": {\"type\": \"object\","
+  "                     \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 100000000, \"default\": 10},"
+  "                                    \"size\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 33554432, \"default\": 256}}}}"
+  "]}";
+
+typedef struct _Session Session;
+
+typedef enum
+{
+  CALL_SLOW,
+  CALL_FLOOD,
+} CallKind;
+
+/* A tools/call that outlives its POST. */
+typedef struct
+{
+  Session *session;
+  CallKind kind;
+  JsonNode *id;              /* NULL for the flood of a GET ?flood=N */
+  JsonNode *progress_token;  /* slow: nullable */
+  GSource *timer;            /* slow */
+  guint64 done;              /* steps taken, or messages sent */
+  guint64 total;
+  guint interval_ms;
+  gsize size;
+} Call;
+
+struct _Session
+{
+  McpSseDemoServer *server;
+  char *id;
+  SoupServerMessage *msg;
+  SoupMessageBody *body;
+  GString *batch;            /* frames not yet handed to the body */
+  gsize unwritten;           /* bytes handed to the body, not yet written */
+  GQueue calls;
+  GSource *hangup_watch;
+  guint batch_writes : 1;
+  guint headers_written : 1;
+  guint ending : 1;
+};
+
+struct _McpSseDemoServer
+{
+  GObject parent_instance;
+
+  GMainContext *context;
+  SoupServer *soup_server;
+  GHashTable *sessions;      /* id -> Session, ending ones included */
+  guint port;
+  char *url;
+  guint n_sessions;
+  gboolean batch_writes;
+};
+
+enum {
+  PROP_0,
+  PROP_BATCH_WRITES,
+  PROP_N_SESSIONS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (McpSseDemoServer, mcp_sse_demo_server, G_TYPE_OBJECT)
+
+static void session_pump (Session *session);
+
+/* Writing the stream */
+
+static void
+session_flush (Session *session)
+{
+  GBytes *bytes;
+
+  if (session->batch->len == 0)
+    return;
+
+  session->unwritten += session->batch->len;
+  bytes = g_string_free_to_bytes (session->batch);
+  session->batch = g_string_sized_new (session->batch_writes ? BATCH_SIZE + 1024 : 256);
+  soup_message_body_append_bytes (session->body, bytes);
+  g_bytes_unref (bytes);
+
+  /* Before the headers are out, libsoup picks the chunk up by itself. */
+  if (session->headers_written)
+    soup_server_message_unpause (session->msg);
+}
+
+/* Called after each frame appended to session->batch. */
+static void
+session_frame_done (Session *session)
+{
+  if (!session->batch_writes || session->batch->len >= BATCH_SIZE)
+    session_flush (session);
+}
+
+static void
+session_send (Session  *session,
+              JsonNode *message)
+{
+  g_autofree char *json = NULL;
+
+  if (session->ending)
+    return;
+
+  json = json_to_string (message, FALSE);
+  g_string_append (session->batch, "event: message\ndata: ");
+  g_string_append (session->batch, json);
+  g_string_append (session->batch, "\n\n");
+  session_frame_done (session);
+}
+
+/* A JSON-RPC message to fill in: {"jsonrpc": "2.0"}. */
+static JsonObject *
+message_new (void)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "jsonrpc", "2.0");
+  return object;
+}
+
+/* Sends the message @object and takes it. */
+static void
+session_send_object (Session    *session,
+                     JsonObject *object)
+{
+  JsonNode *node = json_node_alloc ();
+
+  json_node_init_object (node, object);
+  json_object_unref (object);
+  session_send (session, node);
+  json_node_unref (node);
+}
+
+static void
+session_reply (Session  *session,
+               JsonNode *id,
+               JsonNode *result)
+{
+  JsonObject *object = message_new ();
+
+  json_object_set_member (object, "id", json_node_copy (id));
+  json_object_set_member (object, "result", result);
+  session_send_object (session, object);
+}
+
+static void
+session_reply_error (Session    *session,
+                     JsonNode   *id,
+                     int         code,
+                     const char *format,
+                     ...) G_GNUC_PRINTF (4, 5);
+
+static void
+session_reply_error (Session    *session,
+                     JsonNode   *id,
+                     int         code,
+                     const char *format,
+                     ...)
+{
+  JsonObject *object = message_new ();
+  JsonObject *error = json_object_new ();
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  json_object_set_int_member (error, "code", code);
+  json_object_set_string_member (error, "message", message);
+  if (id != NULL)
+    json_object_set_member (object, "id", json_node_copy (id));
+  else
+    json_object_set_null_member (object, "id");
+  json_object_set_object_member (object, "error", error);
+  session_send_object (session, object);
+}
+
+static JsonNode *
+object_node (JsonObject *object)
+{
+  JsonNode *node = json_node_init_object (json_node_alloc (), object);
+
+  json_object_unref (object);
+  return node;
+}
+
+/* {"content": [{"type": "text", "text": ...}]}, plus "isError": true
+ * for a failed call. */
+static JsonNode *
+text_result (gboolean    is_error,
+             const char *text)
+{
+  JsonObject *result = json_object_new ();
+  JsonObject *item = json_object_new ();
+  JsonArray *content = json_array_new ();
+
+  json_object_set_string_member (item, "type", "text");
+  json_object_set_string_member (item, "text", text);
+  json_array_add_object_element (content, item);
+  json_object_set_array_member (result, "content", content);
+  if (is_error)
+    json_object_set_boolean_member (result, "isError", TRUE);
+
+  return object_node (result);
+}
+
+/* Calls in progress */
+
+static void
+call_free (Call *call)
+{
+  if (call->timer != NULL)
+    {
+      g_source_destroy (call->timer);
+      g_source_unref (call->timer);
+    }
+  g_clear_pointer (&call->id, json_node_unref);
+  g_clear_pointer (&call->progress_token, json_node_unref);
+  g_free (call);
+}
+
+static Call *
+call_new (Session  *session,
+          CallKind  kind,
+          JsonNode *id)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->session = session;
+  call->kind = kind;
+  call->id = id != NULL ? json_node_copy (id) : NULL;
+  g_queue_push_tail (&session->calls, call);
+
+  return call;
+}
+
+static void
+call_finish (Call     *call,
+             JsonNode *result)
+{
+  Session *session = call->session;
+
+  g_queue_remove (&session->calls, call);
+  if (call->id != NULL)
+    session_reply (session, call->id, result);
+  else
+    json_node_unref (result);
+  call_free (call);
+}
+
+static Call *
+session_find_call (Session  *session,
+                   JsonNode *id)
+{
+  for (GList *l = session->calls.head; l != NULL; l = l->next)
+    {
+      Call *call = l->data;
+
+      if (call->id != NULL && json_node_equal (call->id, id))
+        return call;
+    }
+
+  return NULL;
+}
+
+static Call *
+session_first_flood (Session *session)
+{
+  for (GList *l = session->calls.head; l != NULL; l = l->next)
+    {
+      Call *call = l->data;
+
+      if (call->kind == CALL_FLOOD)
+        return call;
+    }
+
+  return NULL;
+}
+
+/* The session lifecycle */
+
+static void
+server_count_session (McpSseDemoServer *self,
+                      int               delta)
+{
+  self->n_sessions += delta;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SESSIONS]);
+}
+
+static void
+session_drop_calls (Session *session)
+{
+  Call *call;
+
+  while ((call = g_queue_pop_head (&session->calls)) != NULL)
+    call_free (call);
+}
+
+static void
+session_stop_watching (Session *session)
+{
+  if (session->hangup_watch != NULL)
+    {
+      g_source_destroy (session->hangup_watch);
+      g_clear_pointer (&session->hangup_watch, g_source_unref);
+    }
+}
+
+/* Ends the stream cleanly; the session is freed once libsoup is done. */
+static void
+session_end (Session *session)
+{
+  if (session->ending)
+    return;
+
+  session_flush (session);
+  session->ending = TRUE;
+  session_drop_calls (session);
+  session_stop_watching (session);
+  soup_message_body_complete (session->body);
+  soup_server_message_unpause (session->msg);
+  server_count_session (session->server, -1);
+}
+
+static void
+session_free (Session *session)
+{
+  session_drop_calls (session);
+  session_stop_watching (session);
+  g_signal_handlers_disconnect_by_data (session->msg, session);
+  g_clear_object (&session->msg);
+  g_string_free (session->batch, TRUE);
+  g_free (session->id);
+  g_free (session);
+}
+
+static void
+on_finished (SoupServerMessage *msg,
+             Session           *session)
+{
+  McpSseDemoServer *self = session->server;
+
+  if (!session->ending)
+    server_count_session (self, -1);
+  g_hash_table_remove (self->sessions, session->id);
+  session_free (session);
+}
+
+static void
+on_wrote_headers (SoupServerMessage *msg,
+                  Session           *session)
+{
+  session->headers_written = TRUE;
+}
+
+static void
+on_wrote_body_data (SoupServerMessage *msg,
+                    guint              chunk_size,
+                    Session           *session)
+{
+  session->unwritten -= MIN (chunk_size, session->unwritten);
+  session_pump (session);
+}
+
+/* While a stream waits for something to send, libsoup does not read its
+ * socket, so it would not notice the client going away; this does. */
+static gboolean
+on_socket_condition (GSocket      *socket,
+                     GIOCondition  condition,
+                     gpointer      user_data)
+{
+  Session *session = user_data;
+  char byte;
+  gssize n;
+
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+
+  g_clear_pointer (&session->hangup_watch, g_source_unref);
+  /* n > 0: the client sent more bytes; not ours to read, stop watching. */
+  if (n <= 0)
+    session_end (session);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+session_watch_socket (Session *session)
+{
+  GSocket *socket = soup_server_message_get_socket (session->msg);
+
+  if (socket == NULL)
+    return;
+
+  session->hangup_watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (session->hangup_watch, G_SOURCE_FUNC (on_socket_condition), session, NULL);
+  g_source_attach (session->hangup_watch, session->server->context);
+}
+
+/* Tools */
+
+/* Reads the integer argument @name of @arguments into @value: @fallback
+ * when absent, FALSE when not an integer in 0..@max. */
+static gboolean
+get_count_argument (JsonObject *arguments,
+                    const char *name,
+                    guint64     fallback,
+                    guint64     max,
+                    guint64    *value)
+{
+  JsonNode *node = arguments != NULL ? json_object_get_member (arguments, name) : NULL;
+  gint64 number;
+
+  if (node == NULL)
+    {
+      *value = fallback;
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+
+  number = json_node_get_int (node);
+  if (number < 0 || (guint64) number > max)
+    return FALSE;
+
+  *value = number;
+  return TRUE;
+}
+
+static gboolean
+get_number_argument (JsonObject *arguments,
+                     const char *name,
+                     JsonNode  **value)
+{
+  JsonNode *node = arguments != NULL ? json_object_get_member (arguments, name) : NULL;
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  *value = node;
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+static JsonNode *
+tool_echo (JsonObject *arguments)
+{
+  JsonNode *message = arguments != NULL ? json_object_get_member (arguments, "message") : NULL;
+  g_autofree char *text = NULL;
+
+  if (message == NULL || !JSON_NODE_HOLDS_VALUE (message) ||
+      json_node_get_value_type (message) != G_TYPE_STRING)
+    return text_result (TRUE, "echo needs a string argument \"message\"");
+
+  text = g_strconcat ("Echo: ", json_node_get_string (message), NULL);
+  return text_result (FALSE, text);
+}
+
+static JsonNode *
+tool_add (JsonObject *arguments)
+{
+  JsonNode *a, *b;
+  JsonNode *result;
+  JsonObject *structured = json_object_new ();
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  gint64 sum;
+
+  if (!get_number_argument (arguments, "a", &a) || !get_number_argument (arguments, "b", &b))
+    {
+      json_object_unref (structured);
+      return text_result (TRUE, "add needs two number arguments \"a\" and \"b\"");
+    }
+
+  if (json_node_get_value_type (a) == G_TYPE_INT64 &&
+      json_node_get_value_type (b) == G_TYPE_INT64 &&
+      !__builtin_add_overflow (json_node_get_int (a), json_node_get_int (b), &sum))
+    {
+      g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, sum);
+      json_object_set_int_member (structured, "sum", sum);
+    }
+  else
+    {
+      double fsum = json_node_get_double (a) + json_node_get_double (b);
+
+      if (!isfinite (fsum))
+        {
+          json_object_unref (structured);
+          return text_result (TRUE, "the sum is too large");
+        }
+      g_ascii_dtostr (text, sizeof text, fsum);
+      json_object_set_double_member (structured, "sum", fsum);
+    }
+
+  result = text_result (FALSE, text);
+  json_object_set_object_member (json_node_get_object (result), "structuredContent", structured);
+  return result;
+}
+
+static void
+slow_send_progress (Call *call)
+{
+  JsonObject *object = message_new ();
+  JsonObject *params = json_object_new ();
+  g_autofree char *message = g_strdup_printf ("step %" G_GUINT64_FORMAT, call->done);
+
+  json_object_set_member (params, "progressToken", json_node_copy (call->progress_token));
+  json_object_set_int_member (params, "progress", call->done);
+  json_object_set_int_member (params, "total", call->total);
+  json_object_set_string_member (params, "message", message);
+  json_object_set_string_member (object, "method", "notifications/progress");
+  json_object_set_object_member (object, "params", params);
+  session_send_object (call->session, object);
+}
+
+static gboolean
+slow_step (gpointer user_data)
+{
+  Call *call = user_data;
+  Session *session = call->session;
+
+  call->done++;
+  if (call->progress_token != NULL)
+    slow_send_progress (call);
+
+  if (call->done < call->total)
+    {
+      session_flush (session);
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* call_finish() destroys the timer; keep the source alive until we return. */
+  g_clear_pointer (&call->timer, g_source_unref);
+  call_finish (call, text_result (FALSE, "done"));
+  session_flush (session);
+  return G_SOURCE_REMOVE;
+}
+
+static JsonNode *
+tool_slow (Session    *session,
+           JsonNode   *id,
+           JsonObject *arguments,
+           JsonNode   *progress_token)
+{
+  guint64 steps, interval_ms;
+  Call *call;
+
+  if (!get_count_argument (arguments, "steps", 5, MAX_SLOW_STEPS, &steps) ||
+      !get_count_argument (arguments, "interval_ms", 100, MAX_SLOW_INTERVAL_MS, &interval_ms))
+    return text_result (TRUE, "slow takes integers \"steps\" (0 to 10000) and \"interval_ms\" (0 to 60000)");
+
+  if (steps == 0)
+    return text_result (FALSE, "done");
+
+  call = call_new (session, CALL_SLOW, id);
+  call->total = steps;
+  call->interval_ms = interval_ms;
+  call->progress_token = progress_token != NULL ? json_node_copy (progress_token) : NULL;
+  call->timer = g_timeout_source_new (interval_ms);
+  g_source_set_callback (call->timer, slow_step, call, NULL);
+  g_source_attach (call->timer, session->server->context);
+
+  return NULL;
+}
+
+/* Appends one notifications/message whose JSON text is call->size bytes
+ * long, or as short as it can be. */
+static void
+flood_write_one (Call *call)
+{
+  GString *batch = call->session->batch;
+  gsize start, length;
+
+  call->done++;
+  g_string_append (batch, "event: message\ndata: ");
+  start = batch->len;
+  g_string_append_printf (batch,
+                          "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
+                          "\"params\":{\"level\":\"info\",\"logger\":\"flood\","
+                          "\"data\":{\"seq\":%" G_GUINT64_FORMAT ",\"text\":\"",
+                          call->done);
+  length = batch->len - start + strlen ("\"}}}");
+  if (length < call->size)
+    {
+      gsize padding = call->size - length;
+
+      g_string_set_size (batch, batch->len + padding);
+      memset (batch->str + batch->len - padding, 'x', padding);
+    }
+  g_string_append (batch, "\"}}}\n\n");
+  session_frame_done (call->session);
+}
+
+static void
+flood_finish (Call *call)
+{
+  Session *session = call->session;
+  g_autofree char *text = g_strdup_printf ("sent %" G_GUINT64_FORMAT, call->total);
+  gboolean end_stream = call->id == NULL;
+
+  call_finish (call, text_result (FALSE, text));
+  if (end_stream)
+    session_end (session);
+}
+
+/* Writes flood messages while the socket keeps up: stops once a batch
+ * beyond the one being written is queued, and goes on from
+ * ::wrote-body-data. */
+static void
+session_pump (Session *session)
+{
+  Call *flood;
+
+  while (!session->ending &&
+         session->unwritten < BATCH_SIZE &&
+         (flood = session_first_flood (session)) != NULL)
+    {
+      if (flood->done < flood->total)
+        flood_write_one (flood);
+      else
+        flood_finish (flood);
+    }
+
+  if (!session->ending)
+    session_flush (session);
+}
+
+static JsonNode *
+tool_flood (Session    *session,
+            JsonNode   *id,
+            JsonObject *arguments)
+{
+  guint64 count, size;
+  Call *call;
+
+  if (!get_count_argument (arguments, "count", 10, MAX_FLOOD_COUNT, &count) ||
+      !get_count_argument (arguments, "size", 256, MAX_FLOOD_SIZE, &size))
+    return text_result (TRUE, "flood takes integers \"count\" (0 to 100000000) and \"size\" (0 to 33554432)");
+
+  call = call_new (session, CALL_FLOOD, id);
+  call->total = count;
+  call->size = size;
+  session_pump (session);
+
+  return NULL;
+}
+
+static void
+handle_tools_call (Session    *session,
+                   JsonNode   *id,
+                   JsonObject *params)
+{
+  JsonNode *name_node = params != NULL ? json_object_get_member (params, "name") : NULL;
+  JsonNode *arguments_node = params != NULL ? json_object_get_member (params, "arguments") : NULL;
+  JsonObject *arguments = NULL;
+  JsonNode *progress_token = NULL;
+  JsonNode *result = NULL;
+  const char *name;
+
+  if (name_node == NULL || !JSON_NODE_HOLDS_VALUE (name_node) ||
+      json_node_get_value_type (name_node) != G_TYPE_STRING)
+    {
+      session_reply_error (session, id, -32602, "Missing tool name");
+      return;
+    }
+  name = json_node_get_string (name_node);
+
+  if (arguments_node != NULL && JSON_NODE_HOLDS_OBJECT (arguments_node))
+    arguments = json_node_get_object (arguments_node);
+  else if (arguments_node != NULL && !JSON_NODE_HOLDS_NULL (arguments_node))
+    {
+      session_reply_error (session, id, -32602, "The arguments must be an object");
+      return;
+    }
+
+  if (json_object_has_member (params, "_meta") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (params, "_meta")))
+    progress_token = json_object_get_member (json_object_get_object_member (params, "_meta"),
+                                             "progressToken");
+
+  if (g_str_equal (name, "echo"))
+    result = tool_echo (arguments);
+  else if (g_str_equal (name, "add"))
+    result = tool_add (arguments);
+  else if (g_str_equal (name, "slow") || g_str_equal (name, "flood"))
+    {
+      if (g_queue_get_length (&session->calls) >= MAX_CALLS)
+        result = text_result (TRUE, "too many calls in progress");
+      else if (g_str_equal (name, "slow"))
+        result = tool_slow (session, id, arguments, progress_token);
+      else
+        result = tool_flood (session, id, arguments);
+    }
+  else
+    {
+      session_reply_error (session, id, -32602, "Unknown tool: %s", name);
+      return;
+    }
+
+  /* NULL: the call goes on and answers later. */
+  if (result != NULL)
+    session_reply (session, id, result);
+}
+
+/* JSON-RPC */
+
+static JsonNode *
+initialize_result (JsonObject *params)
+{
+  JsonObject *result = json_object_new ();
+  JsonObject *capabilities = json_object_new ();
+  JsonObject *tools = json_object_new ();
+  JsonObject *server_info = json_object_new ();
+  const char *requested = NULL;
+  const char *version = LATEST_PROTOCOL_VERSION;
+
+  if (params != NULL && json_object_has_member (params, "protocolVersion"))
+    {
+      JsonNode *node = json_object_get_member (params, "protocolVersion");
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        requested = json_node_get_string (node);
+    }
+  if (requested != NULL && g_strv_contains (protocol_versions, requested))
+    version = requested;
+
+  json_object_set_boolean_member (tools, "listChanged", TRUE);
+  json_object_set_object_member (capabilities, "tools", tools);
+  json_object_set_object_member (capabilities, "logging", json_object_new ());
+  json_object_set_string_member (server_info, "name", MCP_SSE_DEMO_SERVER_NAME);
+  json_object_set_string_member (server_info, "version", PACKAGE_VERSION);
+  json_object_set_string_member (result, "protocolVersion", version);
+  json_object_set_object_member (result, "capabilities", capabilities);
+  json_object_set_object_member (result, "serverInfo", server_info);
+  json_object_set_string_member (result, "instructions",
+                                "A demonstration server: echo a message, add two numbers, "
+                                "watch the progress of a slow call, or flood the stream.");
+
+  return object_node (result);
+}
+
+static void
+handle_request (Session    *session,
+                JsonNode   *id,
+                const char *method,
+                JsonObject *params)
+{
+  if (g_str_equal (method, "initialize"))
+    session_reply (session, id, initialize_result (params));
+  else if (g_str_equal (method, "ping") || g_str_equal (method, "logging/setLevel"))
+    session_reply (session, id, object_node (json_object_new ()));
+  else if (g_str_equal (method, "tools/list"))
+    session_reply (session, id, json_from_string (tools_json, NULL));
+  else if (g_str_equal (method, "tools/call"))
+    handle_tools_call (session, id, params);
+  else
+    session_reply_error (session, id, -32601, "Method not found: %s", method);
+}
+
+static void
+handle_notification (Session    *session,
+                     const char *method,
+                     JsonObject *params)
+{
+  JsonNode *request_id;
+  Call *call;
+
+  if (!g_str_equal (method, "notifications/cancelled") || params == NULL)
+    return;
+
+  request_id = json_object_get_member (params, "requestId");
+  if (request_id == NULL)
+    return;
+
+  call = session_find_call (session, request_id);
+  if (call != NULL)
+    {
+      g_queue_remove (&session->calls, call);
+      call_free (call);
+    }
+}
+
+static gboolean
+is_valid_id (JsonNode *id)
+{
+  GType type;
+
+  if (!JSON_NODE_HOLDS_VALUE (id))
+    return FALSE;
+
+  type = json_node_get_value_type (id);
+  return type == G_TYPE_STRING || type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+static void
+session_handle_message (Session  *session,
+                        JsonNode *message)
+{
+  JsonObject *object;
+  JsonNode *id, *method, *params;
+
+  if (!JSON_NODE_HOLDS_OBJECT (message))
+    {
+      session_reply_error (session, NULL, -32600, "Invalid Request: not an object");
+      return;
+    }
+
+  object = json_node_get_object (message);
+  id = json_object_get_member (object, "id");
+  method = json_object_get_member (object, "method");
+  params = json_object_get_member (object, "params");
+
+  /* A response: this server sends no requests, so nothing waits for it. */
+  if (method == NULL && id != NULL &&
+      (json_object_has_member (object, "result") || json_object_has_member (object, "error")))
+    return;
+
+  if (method == NULL || !JSON_NODE_HOLDS_VALUE (method) ||
+      json_node_get_value_type (method) != G_TYPE_STRING ||
+      (id != NULL && !is_valid_id (id)))
+    {
+      session_reply_error (session, id != NULL && is_valid_id (id) ? id : NULL,
+                           -32600, "Invalid Request");
+      return;
+    }
+
+  if (params != NULL && !JSON_NODE_HOLDS_OBJECT (params))
+    {
+      if (id != NULL)
+        session_reply_error (session, id, -32602, "Invalid params: not an object");
+      return;
+    }
+
+  if (id != NULL)
+    handle_request (session, id, json_node_get_string (method),
+                    params != NULL ? json_node_get_object (params) : NULL);
+  else
+    handle_notification (session, json_node_get_string (method),
+                         params != NULL ? json_node_get_object (params) : NULL);
+}
+
+/* HTTP */
+
+static void
+respond_text (SoupServerMessage *msg,
+              guint              status,
+              const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8",
+                                    SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+static gboolean
+get_query_count (GHashTable *query,
+                 const char *name,
+                 guint64     fallback,
+                 guint64     max,
+                 guint64    *value)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+
+  *value = fallback;
+  return text == NULL || g_ascii_string_to_unsigned (text, 10, 0, max, value, NULL);
+}
+
+static void
+handle_sse (McpSseDemoServer  *self,
+            SoupServerMessage *msg,
+            GHashTable        *query)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  guint64 flood_count, flood_size, batch_writes;
+  Session *session;
+
+  if (!get_query_count (query, "flood", 0, MAX_FLOOD_COUNT, &flood_count) ||
+      !get_query_count (query, "size", 256, MAX_FLOOD_SIZE, &flood_size) ||
+      !get_query_count (query, "batch", self->batch_writes, 1, &batch_writes))
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "Bad query: flood and size take counts, batch 0 or 1\n");
+      return;
+    }
+
+  session = g_new0 (Session, 1);
+  session->server = self;
+  session->id = g_uuid_string_random ();
+  session->msg = g_object_ref (msg);
+  session->body = soup_server_message_get_response_body (msg);
+  session->batch_writes = batch_writes != 0;
+  session->batch = g_string_sized_new (256);
+  g_queue_init (&session->calls);
+  g_hash_table_insert (self->sessions, session->id, session);
+  server_count_session (self, 1);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_body_set_accumulate (session->body, FALSE);
+
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), session);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), session);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_finished), session);
+  session_watch_socket (session);
+
+  g_string_append_printf (session->batch, "event: endpoint\ndata: /message?sessionId=%s\n\n",
+                          session->id);
+  session_flush (session);
+
+  if (query != NULL && g_hash_table_contains (query, "flood"))
+    {
+      Call *call = call_new (session, CALL_FLOOD, NULL);
+
+      call->total = flood_count;
+      call->size = flood_size;
+      session_pump (session);
+    }
+}
+
+static void
+handle_message_post (McpSseDemoServer  *self,
+                     SoupServerMessage *msg,
+                     GHashTable        *query)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *session_id = query != NULL ? g_hash_table_lookup (query, "sessionId") : NULL;
+  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GBytes) body = NULL;
+  Session *session;
+
+  if (session_id == NULL)
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "Missing sessionId\n");
+      return;
+    }
+
+  session = g_hash_table_lookup (self->sessions, session_id);
+  if (session == NULL || session->ending)
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "Unknown session\n");
+      return;
+    }
+
+  if (content_type == NULL || g_ascii_strcasecmp (content_type, "application/json") != 0)
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "Content-Type must be application/json\n");
+      return;
+    }
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  parser = json_parser_new_immutable ();
+  if (!g_utf8_validate (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "Invalid JSON\n");
+      return;
+    }
+
+  if (session->unwritten + session->batch->len > MAX_BACKLOG)
+    {
+      respond_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "The session's stream is not being read\n");
+      return;
+    }
+
+  respond_text (msg, SOUP_STATUS_ACCEPTED, "Accepted");
+  session_handle_message (session, json_parser_get_root (parser));
+  session_flush (session);
+}
+
+static void
+refuse_method (SoupServerMessage *msg,
+               const char        *allowed)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
+  respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed\n");
+}
+
+static void
+on_request (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  McpSseDemoServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+
+  if (g_str_equal (path, "/sse"))
+    {
+      if (method == SOUP_METHOD_GET)
+        handle_sse (self, msg, query);
+      else
+        refuse_method (msg, "GET");
+    }
+  else if (g_str_equal (path, "/message"))
+    {
+      if (method == SOUP_METHOD_POST)
+        handle_message_post (self, msg, query);
+      else
+        refuse_method (msg, "POST");
+    }
+  else
+    respond_text (msg, SOUP_STATUS_NOT_FOUND, "Not found\n");
+}
+
+/* GObject */
+
+static void
+mcp_sse_demo_server_dispose (GObject *object)
+{
+  McpSseDemoServer *self = MCP_SSE_DEMO_SERVER (object);
+
+  if (self->sessions != NULL)
+    {
+      GHashTableIter iter;
+      Session *session;
+
+      g_hash_table_iter_init (&iter, self->sessions);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
+        {
+          g_hash_table_iter_steal (&iter);
+          session_free (session);
+        }
+    }
+
+  if (self->soup_server != NULL)
+    {
+      soup_server_disconnect (self->soup_server);
+      g_clear_object (&self->soup_server);
+    }
+
+  G_OBJECT_CLASS (mcp_sse_demo_server_parent_class)->dispose (object);
+}
+
+static void
+mcp_sse_demo_server_finalize (GObject *object)
+{
+  McpSseDemoServer *self = MCP_SSE_DEMO_SERVER (object);
+
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_free (self->url);
+
+  G_OBJECT_CLASS (mcp_sse_demo_server_parent_class)->finalize (object);
+}
+
+static void
+mcp_sse_demo_server_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  McpSseDemoServer *self = MCP_SSE_DEMO_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_BATCH_WRITES:
+      g_value_set_boolean (value, self->batch_writes);
+      break;
+
+    case PROP_N_SESSIONS:
+      g_value_set_uint (value, self->n_sessions);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mcp_sse_demo_server_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  McpSseDemoServer *self = MCP_SSE_DEMO_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_BATCH_WRITES:
+      mcp_sse_demo_server_set_batch_writes (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mcp_sse_demo_server_class_init (McpSseDemoServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = mcp_sse_demo_server_dispose;
+  object_class->finalize = mcp_sse_demo_server_finalize;
+  object_class->get_property = mcp_sse_demo_server_get_property;
+  object_class->set_property = mcp_sse_demo_server_set_property;
+
+  properties[PROP_BATCH_WRITES] =
+    g_param_spec_boolean ("batch-writes", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_N_SESSIONS] =
+    g_param_spec_uint ("n-sessions", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mcp_sse_demo_server_init (McpSseDemoServer *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  self->sessions = g_hash_table_new (g_str_hash, g_str_equal);
+  self->batch_writes = TRUE;
+  self->soup_server = soup_server_new ("server-header", MCP_SSE_DEMO_SERVER_NAME " ", NULL);
+  soup_server_add_handler (self->soup_server, NULL, on_request, self, NULL);
+}
+
+McpSseDemoServer *
+mcp_sse_demo_server_new (void)
+{
+  return g_object_new (MCP_SSE_TYPE_DEMO_SERVER, NULL);
+}
+
+gboolean
+mcp_sse_demo_server_listen (McpSseDemoServer  *self,
+                            const char        *address,
+                            guint              port,
+                            GError           **error)
+{
+  g_autoptr(GInetAddress) inet_address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoslist(GUri) uris = NULL;
+  gboolean listening;
+
+  g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+  g_return_val_if_fail (port <= G_MAXUINT16, FALSE);
+  g_return_val_if_fail (self->port == 0, FALSE);
+
+  inet_address = g_inet_address_new_from_string (address);
+  if (inet_address == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not an IP address", address);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (inet_address, port);
+
+  /* The listening socket's source goes to the thread-default context. */
+  g_main_context_push_thread_default (self->context);
+  listening = soup_server_listen (self->soup_server, socket_address, 0, error);
+  g_main_context_pop_thread_default (self->context);
+  if (!listening)
+    return FALSE;
+
+  uris = soup_server_get_uris (self->soup_server);
+  self->port = g_uri_get_port (uris->data);
+  self->url = g_strdup_printf (g_inet_address_get_family (inet_address) == G_SOCKET_FAMILY_IPV6
+                               ? "http://[%s]:%u/sse" : "http://%s:%u/sse",
+                               address, self->port);
+
+  return TRUE;
+}
+
+guint
+mcp_sse_demo_server_get_port (McpSseDemoServer *self)
+{
+  g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), 0);
+
+  return self->port;
+}
+
+char *
+mcp_sse_demo_server_dup_url (McpSseDemoServer *self)
+{
+  g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), NULL);
+
+  return g_strdup (self->url);
+}
+
+SoupServer *
+mcp_sse_demo_server_get_soup_server (McpSseDemoServer *self)
+{
+  g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), NULL);
+
+  return self->soup_server;
+}
+
+gboolean
+mcp_sse_demo_server_get_batch_writes (McpSseDemoServer *self)
+{
+  g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), FALSE);
+
+  return self->batch_writes;
+}
+
+void
+mcp_sse_demo_server_set_batch_writes (McpSseDemoServer *self,
+                                      gboolean          batch_writes)
+{
+  g_return_if_fail (MCP_SSE_IS_DEMO_SERVER (self));
+
+  batch_writes = !!batch_writes;
+  if (self->batch_writes == batch_writes)
+    return;
+
+  self->batch_writes = batch_writes;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BATCH_WRITES]);
+}
+
+guint
+mcp_sse_demo_server_get_n_sessions (McpSseDemoServer *self)
+{
+  g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), 0);
+
+  return self->n_sessions;
+}
+
+void
+mcp_sse_demo_server_close_sessions (McpSseDemoServer *self)
+{
+  g_autoptr(GList) sessions = NULL;
+
+  g_return_if_fail (MCP_SSE_IS_DEMO_SERVER (self));
+
+  sessions = g_hash_table_get_values (self->sessions);
+  for (GList *l = sessions; l != NULL; l = l->next)
+    session_end (l->data);
+}

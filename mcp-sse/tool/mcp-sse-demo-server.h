@@ -1,0 +1,99 @@
+/* mcp-sse-demo-server.h: a small MCP HTTP+SSE server for the tool, tests,
+ * examples and benchmarks
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/*
+ * McpSseDemoServer:
+ *
+ * An MCP server speaking the HTTP+SSE transport of the 2024-11-05
+ * specification, built on SoupServer. It is not part of libmcp-sse: the
+ * `mcp-sse` tool (`--demo`, `--demo-server`), the tests, the examples and
+ * the benchmarks link it from a static library.
+ *
+ * - `GET /sse` opens a session: a `text/event-stream` whose first event is
+ *   `endpoint` (`/message?sessionId=<uuid>`), followed by one `message`
+ *   event per JSON-RPC message. Closing the stream ends the session.
+ *   `GET /sse?flood=N&size=B` sends N `notifications/message` of B bytes
+ *   of JSON each right after the endpoint event, then ends the stream
+ *   (a benchmark of the server's own ceiling); `&batch=0` or `&batch=1`
+ *   overrides the "batch-writes" property for that stream.
+ * - `POST /message?sessionId=<id>` takes one JSON-RPC message
+ *   (`Content-Type: application/json`) and answers 202 Accepted; the
+ *   response travels on the session's stream. 400 for a missing session
+ *   id, a bad content type or a body that is not JSON, 404 for an unknown
+ *   session, 503 while the session has more than 8 MiB of unsent data.
+ * - Methods: `initialize`, `notifications/initialized`, `ping`,
+ *   `logging/setLevel`, `tools/list`, `tools/call`, and
+ *   `notifications/cancelled`, which stops a running `slow` or `flood`
+ *   call without a response.
+ * - Tools:
+ *   - `echo` `{"message": "hi"}`: text `Echo: hi`.
+ *   - `add` `{"a": 2, "b": 40}`: text `42`, structured `{"sum": 42}`.
+ *   - `slow` `{"steps": 5, "interval_ms": 100}`: one step every
+ *     interval, with a `notifications/progress` per step when the request
+ *     carried `_meta.progressToken`; then text `done`.
+ *   - `flood` `{"count": 10, "size": 256}`: `count` notifications/message
+ *     whose JSON text is `size` bytes (or the least it can be), written as
+ *     fast as the client reads them, then text `sent <count>`.
+ *   Unknown tools fail with JSON-RPC error -32602; invalid arguments give a
+ *   result with `isError: true`.
+ *
+ * The server runs on the thread-default main context of the thread that
+ * created it: create it, call mcp_sse_demo_server_listen() and drop it
+ * there. It has no threads of its own. Its memory per session is bounded:
+ * floods are produced only as fast as the socket drains, in batches of at
+ * most 64 KiB.
+ */
+
+#define MCP_SSE_TYPE_DEMO_SERVER (mcp_sse_demo_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (McpSseDemoServer, mcp_sse_demo_server, MCP_SSE, DEMO_SERVER, GObject)
+
+/* The `name` of the server's `serverInfo`. */
+#define MCP_SSE_DEMO_SERVER_NAME "mcp-sse-demo"
+
+/* Returns a new server, not yet listening, bound to the thread-default
+ * main context. */
+McpSseDemoServer *mcp_sse_demo_server_new               (void);
+
+/* Listens on @address (an IP literal such as "127.0.0.1" or "::1") and
+ * @port (0: an ephemeral port). May be called once. */
+gboolean          mcp_sse_demo_server_listen            (McpSseDemoServer  *self,
+                                                         const char        *address,
+                                                         guint              port,
+                                                         GError           **error);
+
+/* The port listened on; 0 before mcp_sse_demo_server_listen(). */
+guint             mcp_sse_demo_server_get_port          (McpSseDemoServer  *self);
+
+/* Returns the URL of the SSE stream, such as "http://127.0.0.1:PORT/sse",
+ * or NULL before mcp_sse_demo_server_listen(). Free with g_free(). */
+char             *mcp_sse_demo_server_dup_url           (McpSseDemoServer  *self);
+
+/* The SoupServer underneath (transfer none): tests connect to its
+ * signals to watch the requests, or add handlers of their own. */
+SoupServer       *mcp_sse_demo_server_get_soup_server   (McpSseDemoServer  *self);
+
+/* Property "batch-writes" (default TRUE): TRUE writes the stream in
+ * batches of up to 64 KiB, FALSE writes every event on its own, one HTTP
+ * chunk each. Applies to streams opened later. */
+gboolean          mcp_sse_demo_server_get_batch_writes  (McpSseDemoServer  *self);
+void              mcp_sse_demo_server_set_batch_writes  (McpSseDemoServer  *self,
+                                                         gboolean           batch_writes);
+
+/* Property "n-sessions" (read-only, notifies): the number of open sessions. */
+guint             mcp_sse_demo_server_get_n_sessions    (McpSseDemoServer  *self);
+
+/* Ends every session's stream cleanly (the last chunk is written after
+ * whatever is queued); calls in progress are dropped without a response. */
+void              mcp_sse_demo_server_close_sessions    (McpSseDemoServer  *self);
+
+G_END_DECLS
