@@ -1199,7 +1199,8 @@ mcp_sse_demo_server_listen (McpSseDemoServer  *self,
 {
   g_autoptr(GInetAddress) inet_address = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
-  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GSocketAddress) local_address = NULL;
+  g_autoptr(GSList) listeners = NULL;
   gboolean listening;
 
   g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), FALSE);
@@ -1223,8 +1224,12 @@ mcp_sse_demo_server_listen (McpSseDemoServer  *self,
   if (!listening)
     return FALSE;
 
-  uris = soup_server_get_uris (self->soup_server);
-  self->port = g_uri_get_port (uris->data);
+  /* Not soup_server_get_uris(): libsoup 3.2 leaks an address there. */
+  listeners = soup_server_get_listeners (self->soup_server);
+  local_address = g_socket_get_local_address (listeners->data, error);
+  if (local_address == NULL)
+    return FALSE;
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local_address));
   self->url = g_strdup_printf (g_inet_address_get_family (inet_address) == G_SOCKET_FAMILY_IPV6
                                ? "http://[%s]:%u/sse" : "http://%s:%u/sse",
                                address, self->port);
