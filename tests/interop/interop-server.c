@@ -1,0 +1,470 @@
+/* interop-server.c: third-party MCP servers as child processes, and
+ * waiting with deadlines, for the interop tests
+ *
+ * The servers are node programs from tests/interop (`npm ci` there
+ * installs them).  Each listens on 127.0.0.1 port 0 and prints
+ * `LISTENING <port>` once it accepts connections, so no test guesses a
+ * free port.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "interop-server.h"
+
+#define STARTUP_TIMEOUT 30.0
+#define CONNECT_RETRY_MS 20
+
+#define EVERYTHING_SCRIPT "node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+#define SDK_PACKAGE "node_modules/@modelcontextprotocol/sdk/package.json"
+
+struct _InteropDeadline
+{
+  guint source_id;
+  gboolean passed;
+};
+
+struct _InteropServer
+{
+  InteropServerKind kind;
+  GSubprocess *process;
+  GDataInputStream *output;
+  GDataInputStream *errors;
+  GCancellable *cancellable;
+  guint16 port;
+  char *url;
+  gboolean exited;
+};
+
+static const char *const kind_names[] = {
+  [INTEROP_SERVER_EVERYTHING] = "server-everything",
+  [INTEROP_SERVER_SDK] = "sdk-server",
+};
+
+/* Deadlines */
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  InteropDeadline *deadline = user_data;
+
+  deadline->passed = TRUE;
+  deadline->source_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+InteropDeadline *
+interop_deadline_new (double seconds)
+{
+  InteropDeadline *deadline = g_new0 (InteropDeadline, 1);
+
+  deadline->source_id = g_timeout_add ((guint) (seconds * 1000), on_deadline, deadline);
+  return deadline;
+}
+
+gboolean
+interop_deadline_passed (InteropDeadline *deadline)
+{
+  return deadline->passed;
+}
+
+void
+interop_deadline_free (InteropDeadline *deadline)
+{
+  g_clear_handle_id (&deadline->source_id, g_source_remove);
+  g_free (deadline);
+}
+
+/* Prerequisites */
+
+static gboolean
+interop_file_exists (const char *relative_path)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, relative_path, NULL);
+
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+gboolean
+interop_is_ready (char **reason)
+{
+  g_autofree char *node = g_find_program_in_path ("node");
+
+  if (node == NULL)
+    {
+      *reason = g_strdup ("node is not installed");
+      return FALSE;
+    }
+
+  if (!interop_file_exists (EVERYTHING_SCRIPT) || !interop_file_exists (SDK_PACKAGE))
+    {
+      *reason = g_strdup ("the node servers are not installed (run `npm ci` in tests/interop)");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+running_in_ci (void)
+{
+  const char *ci = g_getenv ("CI");
+
+  return ci != NULL && *ci != '\0' && g_strcmp0 (ci, "0") != 0 && g_strcmp0 (ci, "false") != 0;
+}
+
+/* Returns -1 when the servers can run and the tests should go on.
+ * Otherwise the exit status for main(): a TAP plan that skips everything,
+ * except in CI, where missing servers are an error, not a reason to pass. */
+int
+interop_main_skip_unless_ready (void)
+{
+  g_autofree char *reason = NULL;
+
+  if (interop_is_ready (&reason))
+    return -1;
+
+  if (running_in_ci ())
+    {
+      printf ("Bail out! %s\n", reason);
+      return 1;
+    }
+
+  printf ("1..0 # SKIP %s\n", reason);
+  return 0;
+}
+
+/* Server processes */
+
+static void
+die_with_parent (gpointer user_data)
+{
+  /* A test that aborts on a failed assertion must not leave servers behind. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+on_exited (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_wait_finish (G_SUBPROCESS (object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  ((InteropServer *) user_data)->exited = TRUE;
+}
+
+static gboolean
+is_chatter (const char *line)
+{
+  /* server-everything logs every session and every POST on stderr. */
+  return g_str_has_prefix (line, "Client Message from") ||
+         g_str_has_prefix (line, "Client Connected") ||
+         g_str_has_prefix (line, "Client Disconnected");
+}
+
+static void read_next_error_line (InteropServer *server);
+
+static void
+on_error_line (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (object),
+                                                                 result, NULL, &error);
+  InteropServer *server = user_data;
+
+  if (line == NULL)
+    return;
+
+  if (!is_chatter (line))
+    g_printerr ("[%s] %s\n", kind_names[server->kind], line);
+
+  read_next_error_line (server);
+}
+
+static void
+read_next_error_line (InteropServer *server)
+{
+  g_data_input_stream_read_line_async (server->errors, G_PRIORITY_DEFAULT,
+                                       server->cancellable, on_error_line, server);
+}
+
+typedef struct
+{
+  gboolean done;
+  char *line;
+  GError *error;
+} LineRead;
+
+static void
+on_output_line (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  LineRead *read = user_data;
+
+  read->line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (object),
+                                                     result, NULL, &read->error);
+  read->done = TRUE;
+}
+
+static guint16
+read_announced_port (InteropServer *server)
+{
+  g_autoptr(InteropDeadline) deadline = interop_deadline_new (STARTUP_TIMEOUT);
+
+  for (;;)
+    {
+      LineRead read = { FALSE, NULL, NULL };
+      guint64 port;
+
+      g_data_input_stream_read_line_async (server->output, G_PRIORITY_DEFAULT,
+                                           NULL, on_output_line, &read);
+      while (!read.done && !interop_deadline_passed (deadline))
+        g_main_context_iteration (NULL, TRUE);
+
+      if (!read.done)
+        g_error ("%s did not start listening within %.0f s",
+                 kind_names[server->kind], STARTUP_TIMEOUT);
+      g_assert_no_error (read.error);
+      if (read.line == NULL)
+        g_error ("%s exited before it listened", kind_names[server->kind]);
+
+      if (g_str_has_prefix (read.line, "LISTENING ") &&
+          g_ascii_string_to_unsigned (read.line + strlen ("LISTENING "), 10, 1, G_MAXUINT16,
+                                      &port, NULL))
+        {
+          g_free (read.line);
+          return (guint16) port;
+        }
+
+      g_printerr ("[%s] %s\n", kind_names[server->kind], read.line);
+      g_free (read.line);
+    }
+}
+
+typedef struct
+{
+  gboolean done;
+  GSocketConnection *connection;
+} ConnectAttempt;
+
+static void
+on_connected (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ConnectAttempt *attempt = user_data;
+
+  attempt->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, NULL);
+  attempt->done = TRUE;
+}
+
+static gboolean
+set_flag (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The announcement comes from the server's `listening` callback, so the
+ * first attempt is expected to succeed; the loop only guards against a
+ * server that announces too early. */
+static void
+wait_until_accepting (InteropServer *server)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", server->port);
+  g_autoptr(InteropDeadline) deadline = interop_deadline_new (STARTUP_TIMEOUT);
+
+  for (;;)
+    {
+      ConnectAttempt attempt = { FALSE, NULL };
+      gboolean retry = FALSE;
+
+      g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address), NULL,
+                                     on_connected, &attempt);
+      while (!attempt.done)
+        g_main_context_iteration (NULL, TRUE);
+
+      if (attempt.connection != NULL)
+        {
+          g_io_stream_close (G_IO_STREAM (attempt.connection), NULL, NULL);
+          g_object_unref (attempt.connection);
+          return;
+        }
+
+      if (interop_deadline_passed (deadline))
+        g_error ("%s does not accept connections on 127.0.0.1:%u",
+                 kind_names[server->kind], server->port);
+
+      g_timeout_add (CONNECT_RETRY_MS, set_flag, &retry);
+      while (!retry)
+        g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Counts the listening sockets on @port in a /proc/net table; with
+ * @loopback_only, fails on one bound to anything but 127.0.0.1. */
+static guint
+count_listeners (const char *table,
+                 guint16     port,
+                 gboolean    loopback_only)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint count = 0;
+  guint i;
+
+  if (!g_file_get_contents (table, &contents, NULL, NULL))
+    return 0;
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      g_autoptr(GPtrArray) columns = g_ptr_array_new ();
+      const char *colon;
+      guint j;
+
+      for (j = 0; fields[j] != NULL; j++)
+        if (*fields[j] != '\0')
+          g_ptr_array_add (columns, fields[j]);
+
+      /* sl local_address rem_address st ...; 0A is LISTEN. */
+      if (columns->len < 4 || g_strcmp0 (columns->pdata[3], "0A") != 0)
+        continue;
+      colon = strchr (columns->pdata[1], ':');
+      if (colon == NULL || g_ascii_strtoull (colon + 1, NULL, 16) != port)
+        continue;
+
+      count++;
+      if (loopback_only)
+        {
+          /* The address as the kernel stores it, printed as a host-order number. */
+          guint32 address = (guint32) g_ascii_strtoull (columns->pdata[1], NULL, 16);
+          g_assert_cmphex (address, ==, g_htonl (0x7f000001));
+        }
+    }
+
+  return count;
+}
+
+static void
+assert_listening_on_loopback_only (InteropServer *server)
+{
+  if (!g_file_test ("/proc/net/tcp", G_FILE_TEST_EXISTS))
+    return;
+
+  g_assert_cmpuint (count_listeners ("/proc/net/tcp", server->port, TRUE), ==, 1);
+  g_assert_cmpuint (count_listeners ("/proc/net/tcp6", server->port, FALSE), ==, 0);
+}
+
+static GSubprocess *
+spawn (InteropServerKind kind)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *preload = g_test_build_filename (G_TEST_DIST, "loopback.js", NULL);
+  g_autofree char *everything = g_test_build_filename (G_TEST_DIST, EVERYTHING_SCRIPT, NULL);
+  g_autofree char *sdk_server = g_test_build_filename (G_TEST_DIST, "sdk-server.mjs", NULL);
+  GSubprocess *process = NULL;
+
+  g_subprocess_launcher_set_cwd (launcher, g_test_get_dir (G_TEST_DIST));
+  g_subprocess_launcher_setenv (launcher, "PORT", "0", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "NODE_OPTIONS");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+
+  switch (kind)
+    {
+    case INTEROP_SERVER_EVERYTHING:
+      /* It listens on every interface; loopback.js moves it to 127.0.0.1. */
+      process = g_subprocess_launcher_spawn (launcher, &error, "node", "--require", preload,
+                                             everything, "sse", NULL);
+      break;
+    case INTEROP_SERVER_SDK:
+      process = g_subprocess_launcher_spawn (launcher, &error, "node", sdk_server, NULL);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_assert_no_error (error);
+  return process;
+}
+
+InteropServer *
+interop_server_start (InteropServerKind kind)
+{
+  InteropServer *server = g_new0 (InteropServer, 1);
+
+  server->kind = kind;
+  server->cancellable = g_cancellable_new ();
+  server->process = spawn (kind);
+  server->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  server->errors = g_data_input_stream_new (g_subprocess_get_stderr_pipe (server->process));
+
+  g_subprocess_wait_async (server->process, server->cancellable, on_exited, server);
+  read_next_error_line (server);
+
+  server->port = read_announced_port (server);
+  server->url = g_strdup_printf ("http://127.0.0.1:%u/sse", server->port);
+  wait_until_accepting (server);
+  assert_listening_on_loopback_only (server);
+
+  return server;
+}
+
+const char *
+interop_server_get_url (InteropServer *server)
+{
+  return server->url;
+}
+
+guint16
+interop_server_get_port (InteropServer *server)
+{
+  return server->port;
+}
+
+gboolean
+interop_server_is_running (InteropServer *server)
+{
+  return !server->exited;
+}
+
+/* SIGKILL: the server dies without closing anything itself. */
+void
+interop_server_kill (InteropServer *server)
+{
+  g_subprocess_force_exit (server->process);
+}
+
+void
+interop_server_free (InteropServer *server)
+{
+  g_cancellable_cancel (server->cancellable);
+  g_subprocess_force_exit (server->process);
+  g_subprocess_wait (server->process, NULL, NULL);
+
+  /* Let the cancelled reads and wait hand their references back. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_object_unref (server->output);
+  g_object_unref (server->errors);
+  g_object_unref (server->process);
+  g_object_unref (server->cancellable);
+  g_free (server->url);
+  g_free (server);
+}
