@@ -20,6 +20,9 @@
  * this, so that a client that never reads cannot make us buffer forever. */
 #define MAX_BACKLOG (8 * 1024 * 1024)
 
+/* The largest POST body, as in the TypeScript SDK's server. */
+#define MAX_POST_SIZE (4 * 1024 * 1024)
+
 /* Running slow and flood calls per session. */
 #define MAX_CALLS 64
 
@@ -1013,6 +1016,12 @@ handle_message_post (McpSseDemoServer  *self,
     }
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  if (g_bytes_get_size (body) > MAX_POST_SIZE)
+    {
+      respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "The message is larger than 4 MiB\n");
+      return;
+    }
+
   parser = json_parser_new_immutable ();
   if (!g_utf8_validate (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
       !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||

@@ -29,7 +29,8 @@ G_BEGIN_DECLS
  *   (`Content-Type: application/json`) and answers 202 Accepted; the
  *   response travels on the session's stream. 400 for a missing session
  *   id, a bad content type or a body that is not JSON, 404 for an unknown
- *   session, 503 while the session has more than 8 MiB of unsent data.
+ *   session, 413 for a body over 4 MiB, 503 while the session has more
+ *   than 8 MiB of unsent data.
  * - Methods: `initialize`, `notifications/initialized`, `ping`,
  *   `logging/setLevel`, `tools/list`, `tools/call`, and
  *   `notifications/cancelled`, which stops a running `slow` or `flood`

@@ -1,0 +1,1016 @@
+/* mcp-sse-tool.c: the mcp-sse command, an MCP client for the terminal
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <mcp-sse/mcp-sse.h>
+
+#include "mcp-sse-demo-server.h"
+
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,       /* a tool or JSON-RPC error */
+  EXIT_USAGE = 2,
+  EXIT_CONNECTION = 3,   /* connection, transport or timeout failure */
+  EXIT_INTERRUPTED = 130,
+};
+
+#define PROGRESS_BAR_WIDTH 20
+#define DEMO_MESSAGE "Hello from mcp-sse"
+
+/* A bearer token as a SoupAuth, so that the connection manager sends it
+ * only to the server's own origin. */
+
+#define MCP_SSE_TYPE_TOOL_BEARER_AUTH (mcp_sse_tool_bearer_auth_get_type ())
+G_DECLARE_FINAL_TYPE (McpSseToolBearerAuth, mcp_sse_tool_bearer_auth, MCP_SSE, TOOL_BEARER_AUTH, SoupAuth)
+
+struct _McpSseToolBearerAuth
+{
+  SoupAuth parent_instance;
+  char *token;
+};
+
+G_DEFINE_FINAL_TYPE (McpSseToolBearerAuth, mcp_sse_tool_bearer_auth, SOUP_TYPE_AUTH)
+
+static gboolean
+bearer_auth_update (SoupAuth    *auth,
+                    SoupMessage *msg,
+                    GHashTable  *auth_header)
+{
+  return TRUE;
+}
+
+static GSList *
+bearer_auth_get_protection_space (SoupAuth *auth,
+                                  GUri     *source_uri)
+{
+  return g_slist_prepend (NULL, g_strdup ("/"));
+}
+
+static void
+bearer_auth_authenticate (SoupAuth   *auth,
+                          const char *username,
+                          const char *password)
+{
+}
+
+static gboolean
+bearer_auth_is_authenticated (SoupAuth *auth)
+{
+  return TRUE;
+}
+
+static char *
+bearer_auth_get_authorization (SoupAuth    *auth,
+                               SoupMessage *msg)
+{
+  return g_strconcat ("Bearer ", MCP_SSE_TOOL_BEARER_AUTH (auth)->token, NULL);
+}
+
+static gboolean
+bearer_auth_can_authenticate (SoupAuth *auth)
+{
+  return FALSE;
+}
+
+static void
+mcp_sse_tool_bearer_auth_finalize (GObject *object)
+{
+  g_free (MCP_SSE_TOOL_BEARER_AUTH (object)->token);
+
+  G_OBJECT_CLASS (mcp_sse_tool_bearer_auth_parent_class)->finalize (object);
+}
+
+static void
+mcp_sse_tool_bearer_auth_class_init (McpSseToolBearerAuthClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  SoupAuthClass *auth_class = SOUP_AUTH_CLASS (klass);
+
+  object_class->finalize = mcp_sse_tool_bearer_auth_finalize;
+  auth_class->scheme_name = "Bearer";
+  auth_class->strength = 1;
+  auth_class->update = bearer_auth_update;
+  auth_class->get_protection_space = bearer_auth_get_protection_space;
+  auth_class->authenticate = bearer_auth_authenticate;
+  auth_class->is_authenticated = bearer_auth_is_authenticated;
+  auth_class->get_authorization = bearer_auth_get_authorization;
+  auth_class->can_authenticate = bearer_auth_can_authenticate;
+}
+
+static void
+mcp_sse_tool_bearer_auth_init (McpSseToolBearerAuth *self)
+{
+}
+
+static SoupAuth *
+bearer_auth_new (const char *token)
+{
+  McpSseToolBearerAuth *self = g_object_new (MCP_SSE_TYPE_TOOL_BEARER_AUTH, NULL);
+
+  self->token = g_strdup (token);
+  return SOUP_AUTH (self);
+}
+
+/* Command line */
+
+typedef enum {
+  COMMAND_INFO,
+  COMMAND_DEMO,
+  COMMAND_CALL,
+  COMMAND_REQUEST,
+  COMMAND_LISTEN,
+} Command;
+
+static gboolean opt_demo;
+static gboolean opt_demo_server;
+static int opt_port;
+static char **opt_headers;
+static char *opt_bearer;
+static char *opt_timeout;
+static char *opt_sse_read_timeout;
+static gboolean opt_json;
+static gboolean opt_verbose;
+static gboolean opt_version;
+static char **opt_arguments;
+
+static const GOptionEntry option_entries[] = {
+  { "header", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &opt_headers,
+    "Send a header on every request (repeatable)", "'NAME: VALUE'" },
+  { "bearer", 0, 0, G_OPTION_ARG_STRING, &opt_bearer,
+    "Send \"Authorization: Bearer TOKEN\" to the server's origin only", "TOKEN" },
+  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt_timeout,
+    "Seconds to wait for the connection, each POST and each answer (default 5 to connect, 60 for answers; 0: no limit)", "S" },
+  { "sse-read-timeout", 0, 0, G_OPTION_ARG_STRING, &opt_sse_read_timeout,
+    "Seconds the stream may stay silent (default 300; 0: no limit)", "S" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
+    "Print results as JSON", NULL },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
+    "Log the HTTP exchange to stderr, secrets masked", NULL },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo,
+    "Run the demo server in this process and talk to it (the URL is left out)", NULL },
+  { "demo-server", 0, 0, G_OPTION_ARG_NONE, &opt_demo_server,
+    "Only run the demo server: print its URL, serve until interrupted", NULL },
+  { "port", 0, 0, G_OPTION_ARG_INT, &opt_port,
+    "The demo server's port (default: any free port)", "N" },
+  { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version,
+    "Print the version and exit", NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_arguments, NULL, NULL },
+  { NULL }
+};
+
+static const char description[] =
+  "Commands:\n"
+  "  (none)                        Show the server's name, protocol version and tools\n"
+  "  call TOOL [JSON-ARGUMENTS]    Call a tool and print what it returns\n"
+  "  request METHOD [JSON-PARAMS]  Send a JSON-RPC request and print its result\n"
+  "  listen                        Print every message from the server, one JSON\n"
+  "                                line each, until the stream ends\n"
+  "\n"
+  "Examples:\n"
+  "  mcp-sse --demo\n"
+  "  mcp-sse http://127.0.0.1:3001/sse call echo '{\"message\": \"hi\"}'\n"
+  "  mcp-sse --demo call add '{\"a\": 2, \"b\": 40}'\n"
+  "\n"
+  "Exit status: 0 success, 1 the tool or the server reported an error,\n"
+  "2 usage error, 3 connection, transport or timeout failure.";
+
+/* The state of one run */
+
+typedef struct
+{
+  GMainLoop *loop;
+  int status;
+
+  Command command;
+  char *url;
+  const char *target;        /* the tool or method */
+  JsonNode *params;          /* the tool's arguments or the request's params */
+
+  McpSseDemoServer *demo_server;
+  McpSseConnectionManager *manager;
+  McpSseClient *client;
+
+  gboolean progress_shown;
+} Tool;
+
+static void G_GNUC_PRINTF (1, 2)
+print_error (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* One line per failure, whatever the server put in its messages. */
+  g_strdelimit (message, "\r\n", ' ');
+  fprintf (stderr, "mcp-sse: %s\n", message);
+}
+
+static void
+clear_progress (Tool *tool)
+{
+  if (tool->progress_shown)
+    {
+      fputs ("\r\033[K", stderr);
+      fflush (stderr);
+      tool->progress_shown = FALSE;
+    }
+}
+
+static void
+finish (Tool *tool,
+        int   status)
+{
+  clear_progress (tool);
+  tool->status = status;
+  g_main_loop_quit (tool->loop);
+}
+
+/* Ends the run after @error, saying what @what_format failed. */
+static void G_GNUC_PRINTF (3, 4)
+fail (Tool         *tool,
+      const GError *error,
+      const char   *what_format,
+      ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, what_format);
+  what = g_strdup_vprintf (what_format, args);
+  va_end (args);
+
+  clear_progress (tool);
+  if (error->domain == MCP_SSE_JSONRPC_ERROR)
+    {
+      print_error ("%s: %s (JSON-RPC error %d)", what, error->message, error->code);
+      finish (tool, EXIT_FAILED);
+    }
+  else
+    {
+      print_error ("%s: %s", what, error->message);
+      finish (tool, EXIT_CONNECTION);
+    }
+}
+
+static void
+print_json (JsonNode *node,
+            gboolean  pretty)
+{
+  g_autofree char *json = json_to_string (node, pretty);
+
+  fputs (json, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+static const char *
+get_string_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static JsonObject *
+get_object (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* The decoded size of base64 @data, without decoding it. */
+static gsize
+base64_decoded_size (const char *data)
+{
+  gsize symbols = 0;
+
+  for (const char *p = data; *p != '\0'; p++)
+    if (*p != '=' && !g_ascii_isspace (*p))
+      symbols++;
+
+  return symbols * 3 / 4;
+}
+
+static void
+print_content_item (JsonObject *item)
+{
+  const char *type = get_string_member (item, "type");
+
+  if (g_strcmp0 (type, "text") == 0)
+    {
+      const char *text = get_string_member (item, "text");
+
+      if (text == NULL)
+        text = "";
+      fputs (text, stdout);
+      if (!g_str_has_suffix (text, "\n"))
+        fputc ('\n', stdout);
+    }
+  else if (g_strcmp0 (type, "image") == 0 || g_strcmp0 (type, "audio") == 0)
+    {
+      const char *mime_type = get_string_member (item, "mimeType");
+      const char *data = get_string_member (item, "data");
+
+      printf ("[%s %s, %" G_GSIZE_FORMAT " bytes]\n", type,
+              mime_type != NULL ? mime_type : "?",
+              data != NULL ? base64_decoded_size (data) : 0);
+    }
+  else if (g_strcmp0 (type, "resource") == 0)
+    {
+      JsonObject *resource = get_object (json_object_get_member (item, "resource"));
+      const char *uri = get_string_member (resource, "uri");
+      const char *mime_type = get_string_member (resource, "mimeType");
+
+      printf ("[resource %s%s%s]\n", uri != NULL ? uri : "?",
+              mime_type != NULL ? ", " : "", mime_type != NULL ? mime_type : "");
+    }
+  else if (g_strcmp0 (type, "resource_link") == 0)
+    {
+      const char *uri = get_string_member (item, "uri");
+
+      printf ("[resource link %s]\n", uri != NULL ? uri : "?");
+    }
+  else
+    printf ("[%s]\n", type != NULL ? type : "unknown content");
+}
+
+static gboolean
+result_is_error (JsonNode *result)
+{
+  JsonObject *object = get_object (result);
+  JsonNode *is_error = object != NULL ? json_object_get_member (object, "isError") : NULL;
+
+  return is_error != NULL && JSON_NODE_HOLDS_VALUE (is_error) &&
+         json_node_get_value_type (is_error) == G_TYPE_BOOLEAN &&
+         json_node_get_boolean (is_error);
+}
+
+/* Prints a CallToolResult readably; returns FALSE for `isError: true`,
+ * whose text goes to stderr instead. */
+static gboolean
+print_tool_result (Tool     *tool,
+                   JsonNode *result)
+{
+  JsonObject *object = get_object (result);
+  JsonNode *content = object != NULL ? json_object_get_member (object, "content") : NULL;
+  JsonArray *items = content != NULL && JSON_NODE_HOLDS_ARRAY (content) ? json_node_get_array (content) : NULL;
+  guint n_items = items != NULL ? json_array_get_length (items) : 0;
+
+  if (result_is_error (result))
+    {
+      g_autoptr(GString) message = g_string_new (NULL);
+
+      for (guint i = 0; i < n_items; i++)
+        {
+          const char *text = get_string_member (json_array_get_object_element (items, i), "text");
+
+          if (text != NULL)
+            g_string_append_printf (message, "%s%s", message->len > 0 ? " " : "", text);
+        }
+      print_error ("tool %s at %s failed: %s", tool->target, tool->url,
+                   message->len > 0 ? message->str : "no reason given");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      JsonNode *item = json_array_get_element (items, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        print_content_item (json_node_get_object (item));
+    }
+
+  if (n_items == 0 && object != NULL && json_object_has_member (object, "structuredContent"))
+    print_json (json_object_get_member (object, "structuredContent"), TRUE);
+
+  fflush (stdout);
+  return TRUE;
+}
+
+static void
+print_server_info (Tool *tool)
+{
+  JsonObject *info = get_object (mcp_sse_client_get_server_info (tool->client));
+  const char *name = get_string_member (info, "name");
+  const char *version = get_string_member (info, "version");
+  const char *instructions = mcp_sse_client_get_instructions (tool->client);
+
+  printf ("Server:       %s %s\n", name != NULL ? name : "(unnamed)", version != NULL ? version : "");
+  printf ("Protocol:     %s\n", mcp_sse_client_get_protocol_version (tool->client));
+  if (instructions != NULL && *instructions != '\0')
+    {
+      g_autofree char *one_line = g_strdelimit (g_strdup (instructions), "\r\n", ' ');
+
+      printf ("Instructions: %s\n", one_line);
+    }
+}
+
+static void
+print_tools (JsonNode *result)
+{
+  JsonObject *object = get_object (result);
+  JsonNode *tools_node = object != NULL ? json_object_get_member (object, "tools") : NULL;
+  JsonArray *tools = tools_node != NULL && JSON_NODE_HOLDS_ARRAY (tools_node) ? json_node_get_array (tools_node) : NULL;
+  guint n_tools = tools != NULL ? json_array_get_length (tools) : 0;
+  int width = 0;
+
+  for (guint i = 0; i < n_tools; i++)
+    {
+      const char *name = get_string_member (get_object (json_array_get_element (tools, i)), "name");
+
+      width = MAX (width, name != NULL ? (int) g_utf8_strlen (name, -1) : 0);
+    }
+
+  printf ("Tools (%u):\n", n_tools);
+  for (guint i = 0; i < n_tools; i++)
+    {
+      JsonObject *item = get_object (json_array_get_element (tools, i));
+      const char *name = get_string_member (item, "name");
+      const char *description_text = get_string_member (item, "description");
+      g_autofree char *first_line = g_strdup (description_text != NULL ? description_text : "");
+
+      first_line[strcspn (first_line, "\r\n")] = '\0';
+      if (name == NULL)
+        name = "?";
+      printf ("  %s%*s  %s\n", name, width - (int) g_utf8_strlen (name, -1), "", first_line);
+    }
+  fflush (stdout);
+}
+
+/* A tools/list result merged with the session's facts, for --json. */
+static JsonNode *
+info_as_json (Tool     *tool,
+              JsonNode *tools_result)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *tools_object = get_object (tools_result);
+  JsonNode *capabilities = mcp_sse_client_get_server_capabilities (tool->client);
+  JsonNode *server_info = mcp_sse_client_get_server_info (tool->client);
+  const char *instructions = mcp_sse_client_get_instructions (tool->client);
+
+  json_object_set_string_member (object, "protocolVersion",
+                                 mcp_sse_client_get_protocol_version (tool->client));
+  if (server_info != NULL)
+    json_object_set_member (object, "serverInfo", json_node_copy (server_info));
+  if (capabilities != NULL)
+    json_object_set_member (object, "capabilities", json_node_copy (capabilities));
+  if (instructions != NULL)
+    json_object_set_string_member (object, "instructions", instructions);
+  if (tools_object != NULL && json_object_has_member (tools_object, "tools"))
+    json_object_set_member (object, "tools", json_object_dup_member (tools_object, "tools"));
+
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+/* Steps */
+
+static void
+on_tool_called (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Tool *tool = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) call_result = NULL;
+
+  call_result = mcp_sse_client_call_tool_finish (MCP_SSE_CLIENT (source), result, &error);
+  clear_progress (tool);
+  if (call_result == NULL)
+    {
+      fail (tool, error, "calling tool %s at %s failed", tool->target, tool->url);
+      return;
+    }
+
+  if (opt_json)
+    {
+      print_json (call_result, TRUE);
+      finish (tool, result_is_error (call_result) ? EXIT_FAILED : EXIT_OK);
+      return;
+    }
+
+  finish (tool, print_tool_result (tool, call_result) ? EXIT_OK : EXIT_FAILED);
+}
+
+static void
+call_tool (Tool *tool)
+{
+  if (tool->command == COMMAND_DEMO)
+    {
+      g_autofree char *arguments = json_to_string (tool->params, FALSE);
+
+      printf ("Calling %s %s\n", tool->target, arguments);
+      fflush (stdout);
+    }
+
+  mcp_sse_client_call_tool_async (tool->client, tool->target, tool->params, NULL,
+                                  on_tool_called, tool);
+}
+
+static void
+on_tools_listed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Tool *tool = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) tools = NULL;
+
+  tools = mcp_sse_client_list_tools_finish (MCP_SSE_CLIENT (source), result, &error);
+  if (tools == NULL)
+    {
+      fail (tool, error, "cannot list the tools of %s", tool->url);
+      return;
+    }
+
+  if (opt_json && tool->command == COMMAND_INFO)
+    {
+      g_autoptr(JsonNode) info = info_as_json (tool, tools);
+
+      print_json (info, TRUE);
+      finish (tool, EXIT_OK);
+      return;
+    }
+
+  print_server_info (tool);
+  print_tools (tools);
+
+  if (tool->command == COMMAND_DEMO)
+    call_tool (tool);
+  else
+    finish (tool, EXIT_OK);
+}
+
+static void
+on_request_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Tool *tool = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) request_result = NULL;
+
+  request_result = mcp_sse_client_request_finish (MCP_SSE_CLIENT (source), result, &error);
+  clear_progress (tool);
+  if (request_result == NULL)
+    {
+      fail (tool, error, "request %s to %s failed", tool->target, tool->url);
+      return;
+    }
+
+  print_json (request_result, TRUE);
+  finish (tool, EXIT_OK);
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Tool *tool = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mcp_sse_client_connect_finish (MCP_SSE_CLIENT (source), result, &error))
+    {
+      fail (tool, error, "cannot connect to %s", tool->url);
+      return;
+    }
+
+  switch (tool->command)
+    {
+    case COMMAND_INFO:
+    case COMMAND_DEMO:
+      mcp_sse_client_list_tools_async (tool->client, NULL, on_tools_listed, tool);
+      break;
+
+    case COMMAND_CALL:
+      call_tool (tool);
+      break;
+
+    case COMMAND_REQUEST:
+      mcp_sse_client_request_async (tool->client, tool->target, tool->params, NULL,
+                                    on_request_done, tool);
+      break;
+
+    case COMMAND_LISTEN:
+      /* Messages are printed from ::message until the stream ends. */
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+on_message (McpSseTransport *transport,
+            JsonNode        *message,
+            Tool            *tool)
+{
+  print_json (message, FALSE);
+}
+
+static void
+on_closed (McpSseTransport *transport,
+           const GError    *error,
+           Tool            *tool)
+{
+  if (tool->command != COMMAND_LISTEN)
+    return;
+
+  if (error == NULL || g_error_matches (error, MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED))
+    finish (tool, EXIT_OK);
+  else
+    fail (tool, error, "the stream of %s failed", tool->url);
+}
+
+static void
+on_progress (McpSseClient *client,
+             JsonNode     *token,
+             double        progress,
+             double        total,
+             const char   *message,
+             Tool         *tool)
+{
+  g_autoptr(GString) line = g_string_new ("\r");
+
+  if (total > 0)
+    {
+      int filled = CLAMP ((int) (progress / total * PROGRESS_BAR_WIDTH), 0, PROGRESS_BAR_WIDTH);
+
+      g_string_append_c (line, '[');
+      for (int i = 0; i < PROGRESS_BAR_WIDTH; i++)
+        g_string_append_c (line, i < filled ? '=' : ' ');
+      g_string_append_printf (line, "] %g/%g", progress, total);
+    }
+  else
+    g_string_append_printf (line, "%g", progress);
+
+  if (message != NULL && *message != '\0')
+    {
+      g_autofree char *shown = g_utf8_make_valid (message, -1);
+
+      g_strdelimit (shown, "\r\n\t\033", ' ');
+      g_string_append_c (line, ' ');
+      if (g_utf8_strlen (shown, -1) > 50)
+        {
+          g_string_append_len (line, shown, g_utf8_offset_to_pointer (shown, 49) - shown);
+          g_string_append (line, "…");
+        }
+      else
+        g_string_append (line, shown);
+    }
+
+  g_string_append (line, "\033[K");
+  fputs (line->str, stderr);
+  fflush (stderr);
+  tool->progress_shown = TRUE;
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Tool *tool = user_data;
+
+  /* Ending a listen is what Ctrl-C is for. */
+  finish (tool, tool->command == COMMAND_LISTEN ? EXIT_OK : EXIT_INTERRUPTED);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Setup */
+
+static int G_GNUC_PRINTF (1, 2)
+usage_error (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "mcp-sse: %s (see mcp-sse --help)\n", message);
+  return EXIT_USAGE;
+}
+
+static gboolean
+is_token_char (char c)
+{
+  return g_ascii_isalnum (c) || strchr ("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* Splits "Name: value" into its trimmed parts. */
+static gboolean
+parse_header (const char  *header,
+              char       **name,
+              char       **value)
+{
+  const char *colon = strchr (header, ':');
+
+  if (colon == NULL || colon == header || strpbrk (header, "\r\n") != NULL)
+    return FALSE;
+
+  for (const char *p = header; p < colon; p++)
+    if (!is_token_char (*p))
+      return FALSE;
+
+  *name = g_strndup (header, colon - header);
+  *value = g_strstrip (g_strdup (colon + 1));
+  return TRUE;
+}
+
+static gboolean
+parse_seconds (const char *text,
+               double     *seconds)
+{
+  char *end = NULL;
+
+  if (text == NULL)
+    return TRUE;
+
+  *seconds = g_ascii_strtod (text, &end);
+  return end != text && *end == '\0' && *seconds >= 0 && *seconds < 1e9;
+}
+
+/* Parses the JSON command-line argument @text; @what names it in errors. */
+static int
+parse_json_argument (const char  *text,
+                     const char  *what,
+                     gboolean     allow_array,
+                     JsonNode   **node)
+{
+  g_autoptr(GError) error = NULL;
+
+  *node = json_from_string (text, &error);
+  if (*node == NULL)
+    return usage_error ("%s are not valid JSON: %s", what,
+                        error != NULL ? error->message : "empty text");
+
+  if (!JSON_NODE_HOLDS_OBJECT (*node) && !(allow_array && JSON_NODE_HOLDS_ARRAY (*node)))
+    return usage_error ("%s must be a JSON object", what);
+
+  return EXIT_OK;
+}
+
+/* Reads the command from the arguments left after the options. */
+static int
+parse_command (Tool  *tool,
+               char **args)
+{
+  guint n_args = args != NULL ? g_strv_length (args) : 0;
+  const char *command;
+
+  if (!opt_demo)
+    {
+      if (n_args == 0)
+        return usage_error ("no URL given");
+      tool->url = g_strdup (args[0]);
+      args++;
+      n_args--;
+    }
+
+  if (n_args == 0)
+    {
+      tool->command = opt_demo ? COMMAND_DEMO : COMMAND_INFO;
+      if (opt_demo)
+        {
+          tool->target = "echo";
+          tool->params = json_from_string ("{\"message\": \"" DEMO_MESSAGE "\"}", NULL);
+        }
+      return EXIT_OK;
+    }
+
+  command = args[0];
+  if (g_str_equal (command, "call") || g_str_equal (command, "request"))
+    {
+      gboolean is_call = g_str_equal (command, "call");
+
+      if (n_args < 2)
+        return usage_error ("%s needs a %s name", command, is_call ? "tool" : "method");
+      if (n_args > 3)
+        return usage_error ("too many arguments after %s %s", command, args[1]);
+
+      tool->command = is_call ? COMMAND_CALL : COMMAND_REQUEST;
+      tool->target = args[1];
+      if (n_args == 3)
+        return parse_json_argument (args[2], is_call ? "the tool's arguments" : "the request's params",
+                                    !is_call, &tool->params);
+      if (is_call)
+        tool->params = json_node_init_object (json_node_alloc (), json_object_new ());
+      return EXIT_OK;
+    }
+
+  if (g_str_equal (command, "listen"))
+    {
+      if (n_args > 1)
+        return usage_error ("listen takes no arguments");
+      tool->command = COMMAND_LISTEN;
+      return EXIT_OK;
+    }
+
+  return usage_error ("unknown command “%s”", command);
+}
+
+static int
+create_client (Tool *tool)
+{
+  double timeout = MCP_SSE_CONNECTION_MANAGER_DEFAULT_TIMEOUT;
+  double sse_read_timeout = MCP_SSE_CONNECTION_MANAGER_DEFAULT_SSE_READ_TIMEOUT;
+
+  if (!parse_seconds (opt_timeout, &timeout))
+    return usage_error ("--timeout takes a number of seconds, not “%s”", opt_timeout);
+  if (!parse_seconds (opt_sse_read_timeout, &sse_read_timeout))
+    return usage_error ("--sse-read-timeout takes a number of seconds, not “%s”", opt_sse_read_timeout);
+  if (opt_bearer != NULL && (*opt_bearer == '\0' || strpbrk (opt_bearer, "\r\n") != NULL))
+    return usage_error ("--bearer needs a token on one line");
+
+  /* The manager reads it when it is created. */
+  if (opt_verbose)
+    g_setenv ("MCP_SSE_DEBUG", "1", TRUE);
+
+  tool->manager = mcp_sse_connection_manager_new_full (tool->url, NULL, timeout,
+                                                       sse_read_timeout, NULL);
+  for (guint i = 0; opt_headers != NULL && opt_headers[i] != NULL; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      if (!parse_header (opt_headers[i], &name, &value))
+        return usage_error ("-H takes “Name: value”, not “%s”", opt_headers[i]);
+      mcp_sse_connection_manager_set_header (tool->manager, name, value);
+    }
+
+  if (opt_bearer != NULL)
+    {
+      g_autoptr(SoupAuth) auth = bearer_auth_new (opt_bearer);
+
+      mcp_sse_connection_manager_set_auth (tool->manager, auth);
+    }
+
+  tool->client = mcp_sse_client_new (MCP_SSE_TRANSPORT (tool->manager));
+  if (opt_timeout != NULL)
+    mcp_sse_client_set_request_timeout (tool->client, timeout);
+
+  g_signal_connect (tool->manager, "closed", G_CALLBACK (on_closed), tool);
+  if (tool->command == COMMAND_LISTEN)
+    g_signal_connect (tool->manager, "message", G_CALLBACK (on_message), tool);
+
+  /* Asking for progress only makes sense where it can be shown. */
+  if ((tool->command == COMMAND_CALL || tool->command == COMMAND_REQUEST) && isatty (STDERR_FILENO))
+    g_signal_connect (tool->client, "progress", G_CALLBACK (on_progress), tool);
+
+  return EXIT_OK;
+}
+
+static int
+start_demo_server (Tool *tool)
+{
+  g_autoptr(GError) error = NULL;
+
+  tool->demo_server = mcp_sse_demo_server_new ();
+  if (!mcp_sse_demo_server_listen (tool->demo_server, "127.0.0.1", opt_port, &error))
+    {
+      print_error ("cannot start the demo server on 127.0.0.1 port %d: %s", opt_port, error->message);
+      return EXIT_CONNECTION;
+    }
+
+  return EXIT_OK;
+}
+
+static int
+run_demo_server (Tool *tool)
+{
+  g_autofree char *url = NULL;
+  int status = start_demo_server (tool);
+
+  if (status != EXIT_OK)
+    return status;
+
+  url = mcp_sse_demo_server_dup_url (tool->demo_server);
+  printf ("%s\n", url);
+  fflush (stdout);
+
+  g_unix_signal_add (SIGINT, on_interrupt, tool);
+  g_unix_signal_add (SIGTERM, on_interrupt, tool);
+  tool->command = COMMAND_LISTEN; /* so that a signal ends it with success */
+  g_main_loop_run (tool->loop);
+
+  return tool->status;
+}
+
+static int
+run_client (Tool *tool)
+{
+  int status;
+
+  if (opt_demo)
+    {
+      status = start_demo_server (tool);
+      if (status != EXIT_OK)
+        return status;
+      tool->url = mcp_sse_demo_server_dup_url (tool->demo_server);
+      if (tool->command == COMMAND_DEMO)
+        {
+          printf ("Demo server: %s\n", tool->url);
+          fflush (stdout);
+        }
+    }
+
+  status = create_client (tool);
+  if (status != EXIT_OK)
+    return status;
+
+  g_unix_signal_add (SIGINT, on_interrupt, tool);
+  g_unix_signal_add (SIGTERM, on_interrupt, tool);
+  mcp_sse_client_connect_async (tool->client, NULL, on_connected, tool);
+  g_main_loop_run (tool->loop);
+
+  if (tool->status == EXIT_INTERRUPTED)
+    print_error ("interrupted");
+
+  return tool->status;
+}
+
+static void
+tool_clear (Tool *tool)
+{
+  if (tool->manager != NULL)
+    g_signal_handlers_disconnect_by_data (tool->manager, tool);
+  if (tool->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (tool->client, tool);
+      mcp_sse_client_stop (tool->client);
+    }
+  g_clear_object (&tool->client);
+  g_clear_object (&tool->manager);
+  g_clear_object (&tool->demo_server);
+  g_clear_pointer (&tool->params, json_node_unref);
+  g_clear_pointer (&tool->loop, g_main_loop_unref);
+  g_free (tool->url);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  Tool tool = { 0 };
+  int status;
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("URL [COMMAND [ARGUMENTS]]");
+  g_option_context_set_summary (context, "Talk to an MCP server over HTTP+SSE.");
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, option_entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+
+  if (opt_version)
+    {
+      printf ("mcp-sse %s\n", MCP_SSE_VERSION_S);
+      return EXIT_OK;
+    }
+
+  if (opt_demo && opt_demo_server)
+    return usage_error ("--demo and --demo-server exclude each other");
+  if (opt_port != 0 && !opt_demo && !opt_demo_server)
+    return usage_error ("--port is for --demo and --demo-server");
+  if (opt_port < 0 || opt_port > G_MAXUINT16)
+    return usage_error ("--port takes a port number from 0 to 65535");
+
+  tool.loop = g_main_loop_new (NULL, FALSE);
+
+  if (opt_demo_server)
+    {
+      if (opt_arguments != NULL && opt_arguments[0] != NULL)
+        status = usage_error ("--demo-server takes no arguments");
+      else
+        status = run_demo_server (&tool);
+    }
+  else
+    {
+      status = parse_command (&tool, opt_arguments);
+      if (status == EXIT_OK)
+        status = run_client (&tool);
+    }
+
+  tool_clear (&tool);
+  return status;
+}

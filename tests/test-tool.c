@@ -1,0 +1,879 @@
+/* test-tool.c: the mcp-sse command, run as a subprocess against the demo server
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* posix_openpt(), grantpt(), unlockpt(), ptsname() */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <mcp-sse/mcp-sse.h>
+
+#include "mcp-sse-demo-server.h"
+
+#define DEADLINE_SECONDS 30
+
+/* Iterates the thread-default context until @condition holds. */
+#define WAIT_UNTIL(condition)                                                  \
+  G_STMT_START {                                                               \
+    gint64 wait_deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC; \
+    guint wait_ticker = g_timeout_add (10, tick, NULL);                        \
+    while (!(condition))                                                       \
+      {                                                                        \
+        if (g_get_monotonic_time () > wait_deadline)                           \
+          g_error ("timed out waiting for %s", #condition);                    \
+        g_main_context_iteration (NULL, TRUE);                                 \
+      }                                                                        \
+    g_source_remove (wait_ticker);                                             \
+  } G_STMT_END
+
+static gboolean
+tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* One HTTP request as the demo server saw it. */
+typedef struct
+{
+  char *method;
+  char *path;
+  char *demo_header;
+  char *authorization;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_free (request->method);
+  g_free (request->path);
+  g_free (request->demo_header);
+  g_free (request->authorization);
+  g_free (request);
+}
+
+typedef struct
+{
+  McpSseDemoServer *server;
+  char *url;
+  GPtrArray *requests;
+} Fixture;
+
+/* What a run of the tool left behind. */
+typedef struct
+{
+  int status;             /* the exit status; -1 when killed by a signal */
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static void
+on_request_read (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 Fixture           *fixture)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  Request *request = g_new0 (Request, 1);
+
+  request->method = g_strdup (soup_server_message_get_method (msg));
+  request->path = g_strconcat (g_uri_get_path (uri), g_uri_get_query (uri) != NULL ? "?" : "",
+                               g_uri_get_query (uri), NULL);
+  request->demo_header = g_strdup (soup_message_headers_get_one (headers, "X-Demo"));
+  request->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  g_ptr_array_add (fixture->requests, request);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = mcp_sse_demo_server_new ();
+  g_assert_true (mcp_sse_demo_server_listen (fixture->server, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  fixture->url = mcp_sse_demo_server_dup_url (fixture->server);
+  fixture->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
+  g_signal_connect (mcp_sse_demo_server_get_soup_server (fixture->server), "request-read",
+                    G_CALLBACK (on_request_read), fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  /* Every run of the tool closed its stream, and the server noticed. */
+  WAIT_UNTIL (mcp_sse_demo_server_get_n_sessions (fixture->server) == 0);
+  g_assert_finalize_object (fixture->server);
+  g_ptr_array_unref (fixture->requests);
+  g_free (fixture->url);
+}
+
+static char *
+tool_path (void)
+{
+  const char *path = g_getenv ("MCP_SSE_TOOL");
+
+  if (path != NULL)
+    return g_strdup (path);
+
+  return g_test_build_filename (G_TEST_BUILT, "..", "mcp-sse", "tool", "mcp-sse", NULL);
+}
+
+static GSubprocessLauncher *
+launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_unsetenv (launcher, "MCP_SSE_DEBUG");
+  return launcher;
+}
+
+static GSubprocess *
+spawn (GSubprocessLauncher *launcher,
+       const char * const  *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, tool_path ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+typedef struct
+{
+  Result *result;
+  gboolean done;
+} Communication;
+
+static void
+on_communicated (GObject      *source,
+                 GAsyncResult *async_result,
+                 gpointer      user_data)
+{
+  Communication *communication = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), async_result,
+                                        &communication->result->out,
+                                        &communication->result->err, &error);
+  g_assert_no_error (error);
+  communication->done = TRUE;
+}
+
+/* Waits for @process to exit, collecting its output when piped. */
+static void
+wait_for_process (GSubprocess *process,
+                  Result      *result)
+{
+  Communication communication = { result, FALSE };
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated, &communication);
+  WAIT_UNTIL (communication.done);
+  /* The pipes close a moment before the exit is reaped. */
+  WAIT_UNTIL (g_subprocess_get_identifier (process) == NULL);
+
+  result->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+  if (result->out == NULL)
+    result->out = g_strdup ("");
+  if (result->err == NULL)
+    result->err = g_strdup ("");
+}
+
+/* Runs the tool with @args (NULL-terminated) and waits for it. */
+static void
+run_tool (Result             *result,
+          const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = spawn (launcher, args);
+
+  wait_for_process (process, result);
+}
+
+#define RUN(result, ...) run_tool (result, (const char * const []) { __VA_ARGS__, NULL })
+
+/* One line on stderr, saying who speaks. */
+static void
+assert_one_error_line (const char *err)
+{
+  const char *newline = strchr (err, '\n');
+
+  g_assert_true (g_str_has_prefix (err, "mcp-sse: "));
+  g_assert_nonnull (newline);
+  g_assert_cmpstr (newline, ==, "\n");
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static char *
+string_at (JsonNode   *node,
+           const char *path)
+{
+  g_autoptr(JsonNode) found = json_path_query (path, node, NULL);
+  JsonArray *matches = json_node_get_array (found);
+
+  g_assert_cmpuint (json_array_get_length (matches), ==, 1);
+  return g_strdup (json_array_get_string_element (matches, 0));
+}
+
+static gint64
+int_at (JsonNode   *node,
+        const char *path)
+{
+  g_autoptr(JsonNode) found = json_path_query (path, node, NULL);
+  JsonArray *matches = json_node_get_array (found);
+
+  g_assert_cmpuint (json_array_get_length (matches), ==, 1);
+  return json_array_get_int_element (matches, 0);
+}
+
+static guint
+count_at (JsonNode   *node,
+          const char *path)
+{
+  g_autoptr(JsonNode) found = json_path_query (path, node, NULL);
+
+  return json_array_get_length (json_node_get_array (found));
+}
+
+/* A port on 127.0.0.1 that nothing listens on. */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+
+  /* Bound but never listening: connecting is refused. */
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+test_version (void)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "--version");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "mcp-sse " MCP_SSE_VERSION_S "\n");
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_help (void)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "--help");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "URL [COMMAND [ARGUMENTS]]"));
+  g_assert_nonnull (strstr (result.out, "call TOOL [JSON-ARGUMENTS]"));
+  g_assert_nonnull (strstr (result.out, "--bearer"));
+  g_assert_nonnull (strstr (result.out, "Exit status"));
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_usage (Fixture       *fixture,
+            gconstpointer  data)
+{
+  const char *url = fixture->url;
+  const char * const *cases[] = {
+    (const char * const []) { NULL },
+    (const char * const []) { url, "frob", NULL },
+    (const char * const []) { url, "call", NULL },
+    (const char * const []) { url, "call", "echo", "{\"message\": ", NULL },
+    (const char * const []) { url, "call", "echo", "[1]", NULL },
+    (const char * const []) { url, "call", "echo", "{}", "more", NULL },
+    (const char * const []) { url, "request", NULL },
+    (const char * const []) { url, "request", "ping", "7", NULL },
+    (const char * const []) { url, "listen", "now", NULL },
+    (const char * const []) { "-H", "NoColon", url, NULL },
+    (const char * const []) { "-H", "Bad Name: x", url, NULL },
+    (const char * const []) { "--timeout", "-1", url, NULL },
+    (const char * const []) { "--timeout", "soon", url, NULL },
+    (const char * const []) { "--sse-read-timeout", "1e99", url, NULL },
+    (const char * const []) { "--bearer", "", url, NULL },
+    (const char * const []) { "--bogus", url, NULL },
+    (const char * const []) { "--demo", "--demo-server", NULL },
+    (const char * const []) { "--port", "5", url, NULL },
+    (const char * const []) { "--demo-server", "--port", "70000", NULL },
+    (const char * const []) { "--demo-server", "extra", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Result) result = { 0 };
+
+      run_tool (&result, cases[i]);
+      g_test_message ("case %u: %s", i, result.err);
+      g_assert_cmpint (result.status, ==, 2);
+      g_assert_cmpstr (result.out, ==, "");
+      assert_one_error_line (result.err);
+    }
+
+  /* None of them got as far as the network. */
+  g_assert_cmpuint (fixture->requests->len, ==, 0);
+}
+
+static void
+test_demo (void)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "--demo");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "Demo server: http://127.0.0.1:"));
+  g_assert_nonnull (strstr (result.out, "Server:       " MCP_SSE_DEMO_SERVER_NAME " " MCP_SSE_VERSION_S "\n"));
+  g_assert_nonnull (strstr (result.out, "Protocol:     2025-11-25\n"));
+  g_assert_nonnull (strstr (result.out, "  echo   Echoes a message back\n"));
+  g_assert_nonnull (strstr (result.out, "  flood  "));
+  g_assert_true (g_str_has_suffix (result.out, "\nEcho: Hello from mcp-sse\n"));
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_demo_call (void)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "--demo", "call", "add", "{\"a\": 2, \"b\": 40}");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "42\n");
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_info (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, fixture->url);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_true (g_str_has_prefix (result.out,
+                                   "Server:       " MCP_SSE_DEMO_SERVER_NAME " " MCP_SSE_VERSION_S "\n"
+                                   "Protocol:     2025-11-25\n"
+                                   "Instructions: "));
+  g_assert_nonnull (strstr (result.out,
+                            "Tools (4):\n"
+                            "  echo   Echoes a message back\n"
+                            "  add    Adds two numbers\n"
+                            "  slow   "));
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_info_json (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+  g_autoptr(JsonNode) info = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *version = NULL;
+
+  RUN (&result, "--json", fixture->url);
+  g_assert_cmpint (result.status, ==, 0);
+  info = parse_json (result.out);
+  name = string_at (info, "$.serverInfo.name");
+  version = string_at (info, "$.protocolVersion");
+  g_assert_cmpstr (name, ==, MCP_SSE_DEMO_SERVER_NAME);
+  g_assert_cmpstr (version, ==, "2025-11-25");
+  g_assert_cmpuint (count_at (info, "$.tools[*]"), ==, 4);
+  g_assert_cmpuint (count_at (info, "$.capabilities.tools"), ==, 1);
+}
+
+static void
+test_call_echo (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, fixture->url, "call", "echo", "{\"message\": \"hi\"}");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "Echo: hi\n");
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_call_add (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, fixture->url, "call", "add", "{\"a\": 2, \"b\": 40}");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "42\n");
+}
+
+static void
+test_call_json (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+  g_autoptr(JsonNode) call_result = NULL;
+  g_autofree char *text = NULL;
+
+  RUN (&result, fixture->url, "--json", "call", "add", "{\"a\": 2, \"b\": 40}");
+  g_assert_cmpint (result.status, ==, 0);
+  call_result = parse_json (result.out);
+  text = string_at (call_result, "$.content[0].text");
+  g_assert_cmpstr (text, ==, "42");
+  g_assert_cmpint (int_at (call_result, "$.structuredContent.sum"), ==, 42);
+}
+
+static void
+test_call_unknown_tool (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, fixture->url, "call", "nope");
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_cmpstr (result.out, ==, "");
+  assert_one_error_line (result.err);
+  g_assert_nonnull (strstr (result.err, "nope"));
+  g_assert_nonnull (strstr (result.err, fixture->url));
+  g_assert_nonnull (strstr (result.err, "Unknown tool: nope"));
+  g_assert_nonnull (strstr (result.err, "-32602"));
+}
+
+static void
+test_call_tool_error (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+  g_auto(Result) json_result = { 0 };
+  g_autoptr(JsonNode) call_result = NULL;
+
+  /* A result with isError: its text on stderr, exit status 1. */
+  RUN (&result, fixture->url, "call", "add", "{\"a\": \"two\", \"b\": 40}");
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_cmpstr (result.out, ==, "");
+  assert_one_error_line (result.err);
+  g_assert_nonnull (strstr (result.err, "add needs two number arguments"));
+
+  RUN (&json_result, "--json", fixture->url, "call", "echo");
+  g_assert_cmpint (json_result.status, ==, 1);
+  call_result = parse_json (json_result.out);
+  g_assert_cmpuint (count_at (call_result, "$.isError"), ==, 1);
+}
+
+static void
+test_request (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_auto(Result) ping = { 0 };
+  g_auto(Result) call = { 0 };
+  g_autoptr(JsonNode) pong = NULL;
+  g_autoptr(JsonNode) call_result = NULL;
+  g_autofree char *text = NULL;
+
+  RUN (&ping, fixture->url, "request", "ping");
+  g_assert_cmpint (ping.status, ==, 0);
+  pong = parse_json (ping.out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (pong));
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (pong)), ==, 0);
+  g_assert_cmpstr (ping.err, ==, "");
+
+  RUN (&call, fixture->url, "request", "tools/call", "{\"name\": \"echo\", \"arguments\": {\"message\": \"raw\"}}");
+  g_assert_cmpint (call.status, ==, 0);
+  call_result = parse_json (call.out);
+  text = string_at (call_result, "$.content[0].text");
+  g_assert_cmpstr (text, ==, "Echo: raw");
+}
+
+static void
+test_request_unknown_method (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, fixture->url, "request", "no/such/method");
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_cmpstr (result.out, ==, "");
+  assert_one_error_line (result.err);
+  g_assert_nonnull (strstr (result.err, "no/such/method"));
+  g_assert_nonnull (strstr (result.err, "-32601"));
+}
+
+static void
+test_connection_refused (void)
+{
+  g_auto(Result) result = { 0 };
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/sse", closed_port ());
+  g_autofree char *prefix = g_strdup_printf ("mcp-sse: cannot connect to %s: ", url);
+
+  RUN (&result, url);
+  g_assert_cmpint (result.status, ==, 3);
+  g_assert_cmpstr (result.out, ==, "");
+  assert_one_error_line (result.err);
+  g_assert_true (g_str_has_prefix (result.err, prefix));
+  g_assert_nonnull (strstr (result.err, "refused"));
+}
+
+static void
+test_bad_url (void)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "not a url", "call", "echo");
+  g_assert_cmpint (result.status, ==, 3);
+  g_assert_cmpstr (result.out, ==, "");
+  assert_one_error_line (result.err);
+  g_assert_true (g_str_has_prefix (result.err, "mcp-sse: cannot connect to not a url: "));
+}
+
+static void
+test_not_found (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+  g_autofree char *url = g_strconcat (fixture->url, "-not-here", NULL);
+
+  RUN (&result, url);
+  g_assert_cmpint (result.status, ==, 3);
+  assert_one_error_line (result.err);
+  g_assert_nonnull (strstr (result.err, "404"));
+}
+
+static void
+test_timeout (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "--timeout", "1", fixture->url, "call", "slow", "{\"steps\": 1, \"interval_ms\": 60000}");
+  g_assert_cmpint (result.status, ==, 3);
+  g_assert_cmpstr (result.out, ==, "");
+  assert_one_error_line (result.err);
+  g_assert_nonnull (strstr (result.err, "calling tool slow at"));
+}
+
+static void
+test_headers (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+  guint posts = 0;
+
+  RUN (&result, "-H", "X-Demo: yes", "--bearer", "s3cr3t", fixture->url,
+       "call", "echo", "{\"message\": \"hi\"}");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "Echo: hi\n");
+
+  g_assert_cmpuint (fixture->requests->len, >=, 4);
+  for (guint i = 0; i < fixture->requests->len; i++)
+    {
+      Request *request = g_ptr_array_index (fixture->requests, i);
+
+      if (i == 0)
+        {
+          g_assert_cmpstr (request->method, ==, "GET");
+          g_assert_cmpstr (request->path, ==, "/sse");
+        }
+      else
+        {
+          g_assert_cmpstr (request->method, ==, "POST");
+          g_assert_true (g_str_has_prefix (request->path, "/message?sessionId="));
+          posts++;
+        }
+      g_assert_cmpstr (request->demo_header, ==, "yes");
+      g_assert_cmpstr (request->authorization, ==, "Bearer s3cr3t");
+    }
+  /* initialize, notifications/initialized, tools/call */
+  g_assert_cmpuint (posts, ==, 3);
+}
+
+static void
+test_verbose (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "-v", "--bearer", "s3cr3t", fixture->url, "request", "ping");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.err, "GET /sse"));
+  g_assert_nonnull (strstr (result.err, "POST /message?sessionId="));
+  g_assert_nonnull (strstr (result.err, "Authorization"));
+  g_assert_null (strstr (result.err, "s3cr3t"));
+}
+
+static void
+on_flood_posted (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  guint *status = user_data;
+  g_autoptr(GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  *status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (source), result));
+}
+
+static guint
+count_posts (Fixture *fixture)
+{
+  guint posts = 0;
+
+  for (guint i = 0; i < fixture->requests->len; i++)
+    {
+      Request *request = g_ptr_array_index (fixture->requests, i);
+
+      if (g_str_equal (request->method, "POST"))
+        posts++;
+    }
+
+  return posts;
+}
+
+static void
+test_listen (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = spawn (launcher, (const char * const []) { fixture->url, "listen", NULL });
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GUri) base = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) endpoint = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(Result) result = { 0 };
+  const char *flood = "{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": \"tools/call\", "
+                      "\"params\": {\"name\": \"flood\", \"arguments\": {\"count\": 3, \"size\": 100}}}";
+  Request *initialize;
+  guint status = 0;
+  guint n_lines;
+
+  /* Once notifications/initialized is posted, the client has read the
+   * answer to initialize. */
+  WAIT_UNTIL (count_posts (fixture) >= 2);
+  initialize = g_ptr_array_index (fixture->requests, 1);
+
+  /* Make the server talk on the tool's session, then end the session. */
+  endpoint = g_uri_parse_relative (base, initialize->path, G_URI_FLAGS_NONE, NULL);
+  msg = soup_message_new_from_uri ("POST", endpoint);
+  body = g_bytes_new_static (flood, strlen (flood));
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_flood_posted, &status);
+  WAIT_UNTIL (status != 0);
+  g_assert_cmpuint (status, ==, 202);
+  mcp_sse_demo_server_close_sessions (fixture->server);
+
+  wait_for_process (process, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.err, ==, "");
+  g_assert_true (g_str_has_suffix (result.out, "\n"));
+
+  lines = g_strsplit (result.out, "\n", -1);
+  n_lines = g_strv_length (lines) - 1;
+  /* The answer to initialize, three notifications, the flood's result. */
+  g_assert_cmpuint (n_lines, ==, 5);
+  for (guint i = 0; i < n_lines; i++)
+    {
+      g_autoptr(JsonNode) message = parse_json (lines[i]);
+
+      if (i == 0)
+        g_assert_cmpuint (count_at (message, "$.result.protocolVersion"), ==, 1);
+      else if (i < 4)
+        g_assert_cmpint (int_at (message, "$.params.data.seq"), ==, i);
+      else
+        {
+          g_autofree char *text = string_at (message, "$.result.content[0].text");
+
+          g_assert_cmpint (int_at (message, "$.id"), ==, 99);
+          g_assert_cmpstr (text, ==, "sent 3");
+        }
+    }
+
+  soup_session_abort (session);
+}
+
+static void
+test_demo_server_mode (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) server = spawn (launcher, (const char * const []) { "--demo-server", NULL });
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_auto(Result) call = { 0 };
+  g_auto(Result) result = { 0 };
+
+  /* A blocking read of one line: the server prints it before serving. */
+  url = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (url);
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (url, "/sse"));
+
+  RUN (&call, url, "call", "echo", "{\"message\": \"over there\"}");
+  g_assert_cmpint (call.status, ==, 0);
+  g_assert_cmpstr (call.out, ==, "Echo: over there\n");
+
+  g_subprocess_send_signal (server, SIGTERM);
+  wait_for_process (server, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_progress_pipe (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, fixture->url, "call", "slow", "{\"steps\": 3, \"interval_ms\": 20}");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "done\n");
+  /* No terminal: no progress line, and no progress token was asked for. */
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static gboolean
+on_pty_readable (int           fd,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  GString *output = user_data;
+  char buffer[4096];
+  gssize n;
+
+  while ((n = read (fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (output, buffer, n);
+
+  if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_progress_terminal (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GString) terminal = g_string_new (NULL);
+  g_auto(Result) result = { 0 };
+  g_autofree char *escaped = NULL;
+  const char *line;
+  int master, slave;
+  guint watch;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (slave, >=, 0);
+  g_assert_true (g_unix_set_fd_nonblocking (master, TRUE, NULL));
+
+  /* The child's stderr is the terminal; we keep a copy of the slave open
+   * so that reading the master never fails with EIO before it is drained. */
+  g_subprocess_launcher_take_stderr_fd (launcher, dup (slave));
+  process = spawn (launcher, (const char * const []) {
+                     fixture->url, "call", "slow", "{\"steps\": 3, \"interval_ms\": 20}", NULL });
+  watch = g_unix_fd_add (master, G_IO_IN, on_pty_readable, terminal);
+
+  wait_for_process (process, &result);
+  on_pty_readable (master, G_IO_IN, terminal);
+  g_source_remove (watch);
+  close (slave);
+  close (master);
+
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "done\n");
+
+  /* One line, redrawn in place for each step, then wiped. */
+  escaped = g_strescape (terminal->str, NULL);
+  g_test_message ("terminal: %s", escaped);
+  g_assert_null (strchr (terminal->str, '\n'));
+  g_assert_true (g_str_has_prefix (terminal->str, "\r["));
+  line = strstr (terminal->str, "\r[====================] 3/3 step 3");
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (terminal->str, "] 1/3 step 1"));
+  g_assert_true (g_str_has_suffix (terminal->str, "\r\033[K"));
+}
+
+#define ADD_TEST(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/tool/version", test_version);
+  g_test_add_func ("/tool/help", test_help);
+  ADD_TEST ("/tool/usage", test_usage);
+  g_test_add_func ("/tool/demo", test_demo);
+  g_test_add_func ("/tool/demo/call", test_demo_call);
+  g_test_add_func ("/tool/demo-server", test_demo_server_mode);
+  ADD_TEST ("/tool/info", test_info);
+  ADD_TEST ("/tool/info/json", test_info_json);
+  ADD_TEST ("/tool/call/echo", test_call_echo);
+  ADD_TEST ("/tool/call/add", test_call_add);
+  ADD_TEST ("/tool/call/json", test_call_json);
+  ADD_TEST ("/tool/call/unknown-tool", test_call_unknown_tool);
+  ADD_TEST ("/tool/call/tool-error", test_call_tool_error);
+  ADD_TEST ("/tool/request", test_request);
+  ADD_TEST ("/tool/request/unknown-method", test_request_unknown_method);
+  g_test_add_func ("/tool/connect/refused", test_connection_refused);
+  g_test_add_func ("/tool/connect/bad-url", test_bad_url);
+  ADD_TEST ("/tool/connect/not-found", test_not_found);
+  ADD_TEST ("/tool/timeout", test_timeout);
+  ADD_TEST ("/tool/headers", test_headers);
+  ADD_TEST ("/tool/verbose", test_verbose);
+  ADD_TEST ("/tool/listen", test_listen);
+  ADD_TEST ("/tool/progress/pipe", test_progress_pipe);
+  ADD_TEST ("/tool/progress/terminal", test_progress_terminal);
+
+  return g_test_run ();
+}
