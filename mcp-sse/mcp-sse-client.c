@@ -654,8 +654,24 @@ emit_error (McpSseClient *self,
   g_error_free (error);
 }
 
-#define report_invalid_message(self, ...) \
-  emit_error ((self), g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE, __VA_ARGS__))
+static void report_invalid_message (McpSseClient *self,
+                                    const char   *format,
+                                    ...) G_GNUC_PRINTF (2, 3);
+
+static void
+report_invalid_message (McpSseClient *self,
+                        const char   *format,
+                        ...)
+{
+  va_list args;
+  GError *error;
+
+  va_start (args, format);
+  error = g_error_new_valist (MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE, format, args);
+  va_end (args);
+
+  emit_error (self, error);
+}
 
 /* Our requests */
 
@@ -1323,7 +1339,7 @@ send_initialize (McpSseClient *self)
 {
   JsonObject *params = json_object_new ();
   g_autoptr(JsonNode) params_node = NULL;
-  GTask *task;
+  g_autoptr(GTask) task = NULL;
 
   json_object_set_string_member (params, "protocolVersion", supported_versions[0]);
   json_object_set_member (params, "capabilities", json_node_copy (self->capabilities));
@@ -1333,7 +1349,7 @@ send_initialize (McpSseClient *self)
   /* connect_async() has its own deadline and cancellation. */
   task = g_task_new (self, NULL, on_initialize_done, g_object_ref (self->connect_task));
   g_task_set_source_tag (task, send_initialize);
-  start_request (self, "initialize", params_node, REQUEST_NO_TIMEOUT, task);
+  start_request (self, "initialize", params_node, REQUEST_NO_TIMEOUT, g_steal_pointer (&task));
 }
 
 static void
@@ -1563,19 +1579,19 @@ propagate_result (McpSseClient  *self,
 }
 
 static void
-request (McpSseClient        *self,
-         const char          *method,
-         JsonNode            *params,
-         RequestFlags         flags,
-         gpointer             source_tag,
-         GCancellable        *cancellable,
-         GAsyncReadyCallback  callback,
-         gpointer             user_data)
+new_request (McpSseClient        *self,
+             const char          *method,
+             JsonNode            *params,
+             RequestFlags         flags,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  start_request (self, method, params, flags, task);
+  start_request (self, method, params, flags, g_steal_pointer (&task));
 }
 
 /**
@@ -1617,8 +1633,8 @@ mcp_sse_client_request_async (McpSseClient        *self,
   g_return_if_fail (method != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  request (self, method, params, REQUEST_WITH_PROGRESS, mcp_sse_client_request_async,
-           cancellable, callback, user_data);
+  new_request (self, method, params, REQUEST_WITH_PROGRESS, mcp_sse_client_request_async,
+               cancellable, callback, user_data);
 }
 
 /**
@@ -1746,8 +1762,8 @@ mcp_sse_client_ping_async (McpSseClient        *self,
   g_return_if_fail (MCP_SSE_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  request (self, "ping", NULL, REQUEST_DEFAULT, mcp_sse_client_ping_async,
-           cancellable, callback, user_data);
+  new_request (self, "ping", NULL, REQUEST_DEFAULT, mcp_sse_client_ping_async,
+               cancellable, callback, user_data);
 }
 
 /**
@@ -1881,7 +1897,7 @@ request_page (McpSseClient *self,
 {
   Walk *walk = g_task_get_task_data (walk_task);
   g_autoptr(JsonNode) params = NULL;
-  GTask *page;
+  g_autoptr(GTask) page = NULL;
 
   if (cursor != NULL)
     {
@@ -1894,7 +1910,7 @@ request_page (McpSseClient *self,
   walk->pages++;
   page = g_task_new (self, g_task_get_cancellable (walk_task), on_page_done, walk_task);
   g_task_set_source_tag (page, request_page);
-  start_request (self, walk->method, params, REQUEST_DEFAULT, page);
+  start_request (self, walk->method, params, REQUEST_DEFAULT, g_steal_pointer (&page));
 }
 
 static void
@@ -1906,7 +1922,7 @@ list_all (McpSseClient        *self,
           GAsyncReadyCallback  callback,
           gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   Walk *walk = g_new0 (Walk, 1);
 
   walk->method = method;
@@ -1916,7 +1932,7 @@ list_all (McpSseClient        *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, walk, walk_free);
 
-  request_page (self, task, NULL);
+  request_page (self, g_steal_pointer (&task), NULL);
 }
 
 /**
@@ -2010,8 +2026,8 @@ mcp_sse_client_call_tool_async (McpSseClient        *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   params = name_and_arguments (name, arguments);
-  request (self, "tools/call", params, REQUEST_WITH_PROGRESS, mcp_sse_client_call_tool_async,
-           cancellable, callback, user_data);
+  new_request (self, "tools/call", params, REQUEST_WITH_PROGRESS, mcp_sse_client_call_tool_async,
+               cancellable, callback, user_data);
 }
 
 /**
@@ -2109,8 +2125,8 @@ mcp_sse_client_read_resource_async (McpSseClient        *self,
   object = json_object_new ();
   json_object_set_string_member (object, "uri", uri);
   params = node_take_object (object);
-  request (self, "resources/read", params, REQUEST_DEFAULT, mcp_sse_client_read_resource_async,
-           cancellable, callback, user_data);
+  new_request (self, "resources/read", params, REQUEST_DEFAULT, mcp_sse_client_read_resource_async,
+               cancellable, callback, user_data);
 }
 
 /**
@@ -2208,8 +2224,8 @@ mcp_sse_client_get_prompt_async (McpSseClient        *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   params = name_and_arguments (name, arguments);
-  request (self, "prompts/get", params, REQUEST_DEFAULT, mcp_sse_client_get_prompt_async,
-           cancellable, callback, user_data);
+  new_request (self, "prompts/get", params, REQUEST_DEFAULT, mcp_sse_client_get_prompt_async,
+               cancellable, callback, user_data);
 }
 
 /**
