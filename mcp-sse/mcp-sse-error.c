@@ -73,6 +73,9 @@ mcp_sse_jsonrpc_error_get_data (const GError *error)
 
   g_return_val_if_fail (error != NULL, NULL);
 
+  if (error->domain != MCP_SSE_JSONRPC_ERROR)
+    return NULL;
+
   priv = mcp_sse_jsonrpc_error_get_private (error);
   return priv != NULL ? priv->data : NULL;
 }
