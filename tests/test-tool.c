@@ -63,6 +63,11 @@ typedef struct
   McpSseDemoServer *server;
   char *url;
   GPtrArray *requests;
+
+  /* A scripted server beside the demo server, for answers it never gives. */
+  SoupServerMessage *fake_stream;
+  const char *fake_capabilities;
+  const char *fake_call_result;
 } Fixture;
 
 /* What a run of the tool left behind. */
@@ -118,6 +123,12 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  if (fixture->fake_stream != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (fixture->fake_stream, fixture);
+      g_clear_object (&fixture->fake_stream);
+    }
+
   /* Every run of the tool closed its stream, and the server noticed. */
   WAIT_UNTIL (mcp_sse_demo_server_get_n_sessions (fixture->server) == 0);
   g_assert_finalize_object (fixture->server);
@@ -288,6 +299,90 @@ closed_port (void)
 
   /* Bound but never listening: connecting is refused. */
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* The scripted server: GET /fake is its stream, POST /fake/message
+ * answers initialize and tools/call with the fixture's JSON, and anything
+ * else with {}. */
+
+static void
+on_fake_stream_finished (SoupServerMessage *msg,
+                         Fixture           *fixture)
+{
+  g_clear_object (&fixture->fake_stream);
+}
+
+static void
+fake_send (Fixture    *fixture,
+           const char *frame)
+{
+  soup_message_body_append (soup_server_message_get_response_body (fixture->fake_stream),
+                            SOUP_MEMORY_COPY, frame, strlen (frame));
+  soup_server_message_unpause (fixture->fake_stream);
+}
+
+static void
+on_fake_request (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) request = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *frame = NULL;
+  const char *method;
+  const char *result = "{}";
+
+  if (g_str_equal (path, "/fake"))
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+      g_assert_null (fixture->fake_stream);
+      fixture->fake_stream = g_object_ref (msg);
+      g_signal_connect (msg, "finished", G_CALLBACK (on_fake_stream_finished), fixture);
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+      fake_send (fixture, "event: endpoint\ndata: /fake/message\n\n");
+      return;
+    }
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  request = parse_json (text);
+  soup_server_message_set_status (msg, SOUP_STATUS_ACCEPTED, NULL);
+  if (!json_object_has_member (json_node_get_object (request), "id"))
+    return;
+
+  method = json_object_get_string_member (json_node_get_object (request), "method");
+  if (g_str_equal (method, "initialize"))
+    result = fixture->fake_capabilities;
+  else if (g_str_equal (method, "tools/call"))
+    result = fixture->fake_call_result;
+
+  id = json_to_string (json_object_get_member (json_node_get_object (request), "id"), FALSE);
+  frame = g_strdup_printf ("event: message\ndata: {\"jsonrpc\": \"2.0\", \"id\": %s, \"result\": %s}\n\n",
+                           id, result);
+  fake_send (fixture, frame);
+}
+
+/* Starts the scripted server; returns its URL. */
+static char *
+fake_server_start (Fixture    *fixture,
+                   const char *initialize_result,
+                   const char *call_result)
+{
+  SoupServer *soup_server = mcp_sse_demo_server_get_soup_server (fixture->server);
+
+  fixture->fake_capabilities = initialize_result;
+  fixture->fake_call_result = call_result;
+  soup_server_add_handler (soup_server, "/fake", on_fake_request, fixture, NULL);
+
+  return g_strdup_printf ("http://127.0.0.1:%u/fake", mcp_sse_demo_server_get_port (fixture->server));
 }
 
 static void
@@ -499,6 +594,56 @@ test_call_tool_error (Fixture       *fixture,
   g_assert_cmpint (json_result.status, ==, 1);
   call_result = parse_json (json_result.out);
   g_assert_cmpuint (count_at (call_result, "$.isError"), ==, 1);
+}
+
+static void
+test_call_content (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *url = fake_server_start (fixture,
+    "{\"protocolVersion\": \"2025-06-18\", \"capabilities\": {\"tools\": {}}, "
+    " \"serverInfo\": {\"name\": \"fake\", \"version\": \"0\"}}",
+    "{\"content\": ["
+    "  {\"type\": \"text\", \"text\": \"two\\nlines\"},"
+    "  {\"type\": \"image\", \"mimeType\": \"image/png\", \"data\": \"iVBORw0KGgo=\"},"
+    "  {\"type\": \"audio\", \"mimeType\": \"audio/wav\", \"data\": \"UklGRg==\"},"
+    "  {\"type\": \"resource\", \"resource\": {\"uri\": \"file:///tmp/a.txt\", \"mimeType\": \"text/plain\", \"text\": \"a\"}},"
+    "  {\"type\": \"resource_link\", \"uri\": \"file:///tmp/b\", \"name\": \"b\"},"
+    "  {\"type\": \"hologram\"}"
+    "]}");
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, url, "call", "anything");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==,
+                   "two\n"
+                   "lines\n"
+                   "[image image/png, 8 bytes]\n"
+                   "[audio audio/wav, 4 bytes]\n"
+                   "[resource file:///tmp/a.txt, text/plain]\n"
+                   "[resource link file:///tmp/b]\n"
+                   "[hologram]\n");
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_info_without_tools (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *url = fake_server_start (fixture,
+    "{\"protocolVersion\": \"2024-11-05\", \"capabilities\": {}, "
+    " \"serverInfo\": {\"name\": \"fake\", \"version\": \"0.1\"}}",
+    "{}");
+  g_auto(Result) result = { 0 };
+
+  /* No tools/list for a server without the tools capability. */
+  RUN (&result, url);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==,
+                   "Server:       fake 0.1\n"
+                   "Protocol:     2024-11-05\n"
+                   "Tools:        none offered\n");
+  g_assert_cmpstr (result.err, ==, "");
 }
 
 static void
@@ -863,6 +1008,8 @@ main (int   argc,
   ADD_TEST ("/tool/call/json", test_call_json);
   ADD_TEST ("/tool/call/unknown-tool", test_call_unknown_tool);
   ADD_TEST ("/tool/call/tool-error", test_call_tool_error);
+  ADD_TEST ("/tool/call/content", test_call_content);
+  ADD_TEST ("/tool/info/without-tools", test_info_without_tools);
   ADD_TEST ("/tool/request", test_request);
   ADD_TEST ("/tool/request/unknown-method", test_request_unknown_method);
   g_test_add_func ("/tool/connect/refused", test_connection_refused);

@@ -522,6 +522,34 @@ call_tool (Tool *tool)
                                   on_tool_called, tool);
 }
 
+/* Prints what the server said about itself and, unless it offers none
+ * (@tools NULL), its tools. */
+static void
+show_info (Tool     *tool,
+           JsonNode *tools)
+{
+  if (opt_json && tool->command == COMMAND_INFO)
+    {
+      g_autoptr(JsonNode) info = info_as_json (tool, tools);
+
+      print_json (info, TRUE);
+      finish (tool, EXIT_OK);
+      return;
+    }
+
+  print_server_info (tool);
+  if (tools != NULL)
+    print_tools (tools);
+  else
+    printf ("Tools:        none offered\n");
+  fflush (stdout);
+
+  if (tool->command == COMMAND_DEMO)
+    call_tool (tool);
+  else
+    finish (tool, EXIT_OK);
+}
+
 static void
 on_tools_listed (GObject      *source,
                  GAsyncResult *result,
@@ -538,22 +566,15 @@ on_tools_listed (GObject      *source,
       return;
     }
 
-  if (opt_json && tool->command == COMMAND_INFO)
-    {
-      g_autoptr(JsonNode) info = info_as_json (tool, tools);
+  show_info (tool, tools);
+}
 
-      print_json (info, TRUE);
-      finish (tool, EXIT_OK);
-      return;
-    }
+static gboolean
+server_offers_tools (Tool *tool)
+{
+  JsonObject *capabilities = get_object (mcp_sse_client_get_server_capabilities (tool->client));
 
-  print_server_info (tool);
-  print_tools (tools);
-
-  if (tool->command == COMMAND_DEMO)
-    call_tool (tool);
-  else
-    finish (tool, EXIT_OK);
+  return capabilities != NULL && json_object_has_member (capabilities, "tools");
 }
 
 static void
@@ -595,7 +616,10 @@ on_connected (GObject      *source,
     {
     case COMMAND_INFO:
     case COMMAND_DEMO:
-      mcp_sse_client_list_tools_async (tool->client, NULL, on_tools_listed, tool);
+      if (server_offers_tools (tool))
+        mcp_sse_client_list_tools_async (tool->client, NULL, on_tools_listed, tool);
+      else
+        show_info (tool, NULL);
       break;
 
     case COMMAND_CALL:
