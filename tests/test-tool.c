@@ -632,7 +632,8 @@ test_info_without_tools (Fixture       *fixture,
 {
   g_autofree char *url = fake_server_start (fixture,
     "{\"protocolVersion\": \"2024-11-05\", \"capabilities\": {}, "
-    " \"serverInfo\": {\"name\": \"fake\", \"version\": \"0.1\"}}",
+    " \"serverInfo\": {\"name\": \"fake\", \"version\": \"0.1\"},"
+    " \"instructions\": \"\\n  # Fake\\n\\nIt has no tools.\\n\"}",
     "{}");
   g_auto(Result) result = { 0 };
 
@@ -642,6 +643,7 @@ test_info_without_tools (Fixture       *fixture,
   g_assert_cmpstr (result.out, ==,
                    "Server:       fake 0.1\n"
                    "Protocol:     2024-11-05\n"
+                   "Instructions: # Fake …\n"
                    "Tools:        none offered\n");
   g_assert_cmpstr (result.err, ==, "");
 }

@@ -403,6 +403,20 @@ print_tool_result (Tool     *tool,
   return TRUE;
 }
 
+/* The first non-blank line of @text, with "…" when more follows. */
+static char *
+first_line (const char *text)
+{
+  const char *start = text, *end;
+
+  while (*start == '\n' || *start == '\r' || g_ascii_isspace (*start))
+    start++;
+  end = start + strcspn (start, "\r\n");
+
+  return g_strdup_printf ("%.*s%s", (int) (end - start), start,
+                          end[strspn (end, " \t\r\n")] != '\0' ? " …" : "");
+}
+
 static void
 print_server_info (Tool *tool)
 {
@@ -415,9 +429,9 @@ print_server_info (Tool *tool)
   printf ("Protocol:     %s\n", mcp_sse_client_get_protocol_version (tool->client));
   if (instructions != NULL && *instructions != '\0')
     {
-      g_autofree char *one_line = g_strdelimit (g_strdup (instructions), "\r\n", ' ');
+      g_autofree char *summary = first_line (instructions);
 
-      printf ("Instructions: %s\n", one_line);
+      printf ("Instructions: %s\n", summary);
     }
 }
 
@@ -443,12 +457,11 @@ print_tools (JsonNode *result)
       JsonObject *item = get_object (json_array_get_element (tools, i));
       const char *name = get_string_member (item, "name");
       const char *description_text = get_string_member (item, "description");
-      g_autofree char *first_line = g_strdup (description_text != NULL ? description_text : "");
+      g_autofree char *summary = first_line (description_text != NULL ? description_text : "");
 
-      first_line[strcspn (first_line, "\r\n")] = '\0';
       if (name == NULL)
         name = "?";
-      printf ("  %s%*s  %s\n", name, width - (int) g_utf8_strlen (name, -1), "", first_line);
+      printf ("  %s%*s  %s\n", name, width - (int) g_utf8_strlen (name, -1), "", summary);
     }
   fflush (stdout);
 }
