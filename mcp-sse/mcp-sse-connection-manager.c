@@ -1015,8 +1015,8 @@ send_new (McpSseConnectionManager *self,
           GCancellable            *cancellable)
 {
   Send *send = g_new0 (Send, 1);
-  g_autofree char *text = json_to_string (message, FALSE);
-  gsize length = strlen (text);
+  char *text = json_to_string (message, FALSE);
+  g_autoptr(GBytes) body = g_bytes_new_take (text, strlen (text));
 
   send->manager = self;
   send->link.data = send;
@@ -1025,8 +1025,7 @@ send_new (McpSseConnectionManager *self,
   if (self->protocol_version != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (send->msg),
                                   "MCP-Protocol-Version", self->protocol_version);
-  soup_message_set_request_body_from_bytes (send->msg, "application/json",
-                                            g_bytes_new_take (g_steal_pointer (&text), length));
+  soup_message_set_request_body_from_bytes (send->msg, "application/json", body);
 
   if (cancellable != NULL)
     {
