@@ -39,14 +39,17 @@ typedef struct
   gboolean unknown_tool_is_jsonrpc_error;
   /* server-everything sends no progress message, sdk-server.mjs "step N". */
   gboolean progress_has_message;
+  /* server-everything ignores notifications/cancelled for its long
+   * operation and goes on reporting progress. */
+  gboolean ignores_cancel;
 } ServerSpec;
 
 static const ServerSpec everything = {
-  INTEROP_SERVER_EVERYTHING, "everything", "mcp-servers/everything", "2.0.0", TRUE, FALSE, FALSE,
+  INTEROP_SERVER_EVERYTHING, "everything", "mcp-servers/everything", "2.0.0", TRUE, FALSE, FALSE, TRUE,
 };
 
 static const ServerSpec sdk = {
-  INTEROP_SERVER_SDK, "sdk", "mcp-sse-interop-sdk-server", "1.0.0", FALSE, TRUE, TRUE,
+  INTEROP_SERVER_SDK, "sdk", "mcp-sse-interop-sdk-server", "1.0.0", FALSE, TRUE, TRUE, FALSE,
 };
 
 static InteropServer *shared_servers[2];
@@ -67,7 +70,9 @@ typedef struct
   McpSseClient *client;
   McpSseTransport *transport;
   GPtrArray *notifications;
+  GPtrArray *log_messages;
   guint list_changed_count;
+  guint replies_sent;
   GArray *progress;
   gboolean closed;
   GError *closed_error;
@@ -112,6 +117,16 @@ wait_for (Pending    *pending,
     g_error ("%s did not complete within %.0f s", what, seconds);
 }
 
+static JsonNode *
+json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
 /* Signal handlers */
 
 static void
@@ -121,6 +136,16 @@ on_notification (McpSseClient *client,
                  Fixture      *f)
 {
   g_ptr_array_add (f->notifications, g_strdup (method));
+
+  if (g_str_equal (method, "notifications/message") && JSON_NODE_HOLDS_OBJECT (params))
+    {
+      JsonObject *object = json_node_get_object (params);
+      JsonNode *message = json_object_get_member (object, "data");
+
+      if (message != NULL && JSON_NODE_HOLDS_VALUE (message) &&
+          json_node_get_value_type (message) == G_TYPE_STRING)
+        g_ptr_array_add (f->log_messages, g_strdup (json_node_get_string (message)));
+    }
 }
 
 static void
@@ -159,6 +184,73 @@ on_closed (McpSseTransport *transport,
   f->closed_time = g_get_monotonic_time ();
 }
 
+/* Requests from the server, answered from an idle callback: after the
+ * handler returned. */
+
+typedef struct
+{
+  Fixture *fixture;
+  JsonNode *id;
+  JsonNode *result;
+} LateReply;
+
+static void
+on_reply_sent (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Fixture *f = user_data;
+
+  g_assert_true (mcp_sse_client_reply_finish (MCP_SSE_CLIENT (object), result, &error));
+  g_assert_no_error (error);
+  f->replies_sent++;
+}
+
+static gboolean
+send_late_reply (gpointer user_data)
+{
+  LateReply *reply = user_data;
+
+  mcp_sse_client_reply_async (reply->fixture->client, reply->id, reply->result, NULL,
+                              on_reply_sent, reply->fixture);
+  json_node_unref (reply->id);
+  json_node_unref (reply->result);
+  g_free (reply);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_request (McpSseClient *client,
+            const char   *method,
+            JsonNode     *id,
+            JsonNode     *params,
+            Fixture      *f)
+{
+  LateReply *reply;
+
+  if (g_str_equal (method, "roots/list"))
+    {
+      reply = g_new0 (LateReply, 1);
+      reply->result = json ("{\"roots\": [{\"uri\": \"file:///srv/interop\", \"name\": \"Interop root\"}]}");
+    }
+  else if (g_str_equal (method, "sampling/createMessage"))
+    {
+      reply = g_new0 (LateReply, 1);
+      reply->result = json ("{\"role\": \"assistant\", \"model\": \"mcp-sse-interop\","
+                            "\"content\": {\"type\": \"text\", \"text\": \"sampled by the client\"}}");
+    }
+  else
+    {
+      return FALSE;
+    }
+
+  reply->fixture = f;
+  reply->id = json_node_copy (id);
+  g_idle_add (send_late_reply, reply);
+  return TRUE;
+}
+
 /* Fixtures */
 
 static InteropServer *
@@ -186,14 +278,24 @@ connect_session (McpSseClient *client)
 
 static void
 setup_session (Fixture    *f,
-               const char *url)
+               const char *url,
+               const char *capabilities,
+               gboolean    answer_requests)
 {
   f->notifications = g_ptr_array_new_with_free_func (g_free);
+  f->log_messages = g_ptr_array_new_with_free_func (g_free);
   f->progress = g_array_new (FALSE, TRUE, sizeof (ProgressReport));
   g_array_set_clear_func (f->progress, progress_report_clear);
 
   f->client = mcp_sse_client_new_for_url (url);
   f->transport = mcp_sse_client_get_transport (f->client);
+  if (capabilities != NULL)
+    {
+      g_autoptr(JsonNode) node = json_from_string (capabilities, NULL);
+
+      g_assert_nonnull (node);
+      mcp_sse_client_set_capabilities (f->client, node);
+    }
 
   /* Connected before the session starts: server-everything sends
    * tools/list_changed as soon as it has the initialized notification. */
@@ -201,6 +303,8 @@ setup_session (Fixture    *f,
   g_signal_connect (f->client, "notification::notifications/tools/list_changed",
                     G_CALLBACK (on_list_changed), f);
   g_signal_connect (f->transport, "closed", G_CALLBACK (on_closed), f);
+  if (answer_requests)
+    g_signal_connect (f->client, "request", G_CALLBACK (on_request), f);
 
   connect_session (f->client);
 }
@@ -210,7 +314,37 @@ setup_shared (Fixture       *f,
               gconstpointer  data)
 {
   f->spec = data;
-  setup_session (f, interop_server_get_url (shared_server (f->spec->kind)));
+  setup_session (f, interop_server_get_url (shared_server (f->spec->kind)), NULL, FALSE);
+}
+
+/* Clients that declare what server-everything asks clients for.  The
+ * request handler is there before the session starts: server-everything
+ * asks for roots 350 ms after initialization. */
+static void
+setup_roots (Fixture       *f,
+             gconstpointer  data)
+{
+  f->spec = data;
+  setup_session (f, interop_server_get_url (shared_server (f->spec->kind)),
+                 "{\"roots\": {\"listChanged\": true}}", TRUE);
+}
+
+static void
+setup_sampling (Fixture       *f,
+                gconstpointer  data)
+{
+  f->spec = data;
+  setup_session (f, interop_server_get_url (shared_server (f->spec->kind)),
+                 "{\"sampling\": {}}", TRUE);
+}
+
+static void
+setup_sampling_unanswered (Fixture       *f,
+                           gconstpointer  data)
+{
+  f->spec = data;
+  setup_session (f, interop_server_get_url (shared_server (f->spec->kind)),
+                 "{\"sampling\": {}}", FALSE);
 }
 
 static void
@@ -219,7 +353,7 @@ setup_own_server (Fixture       *f,
 {
   f->spec = data;
   f->own_server = interop_server_start (f->spec->kind);
-  setup_session (f, interop_server_get_url (f->own_server));
+  setup_session (f, interop_server_get_url (f->own_server), NULL, FALSE);
 }
 
 static void
@@ -244,20 +378,30 @@ teardown (Fixture       *f,
   g_clear_pointer (&f->own_server, interop_server_free);
   g_clear_error (&f->closed_error);
   g_ptr_array_unref (f->notifications);
+  g_ptr_array_unref (f->log_messages);
   g_array_unref (f->progress);
 }
 
-/* Calls */
-
-static JsonNode *
-json (const char *text)
+static gboolean
+has_string (GPtrArray  *strings,
+            const char *wanted)
 {
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  return node;
+  return g_ptr_array_find_with_equal_func (strings, wanted, g_str_equal, NULL);
 }
+
+static guint
+count_strings (GPtrArray  *strings,
+               const char *wanted)
+{
+  guint count = 0;
+  guint i;
+
+  for (i = 0; i < strings->len; i++)
+    count += g_str_equal (strings->pdata[i], wanted);
+  return count;
+}
+
+/* Calls */
 
 static void
 call_tool_async (Fixture      *f,
@@ -439,12 +583,6 @@ test_list_tools (Fixture       *f,
     }
 }
 
-static gboolean
-has_string (GPtrArray  *strings,
-            const char *wanted)
-{
-  return g_ptr_array_find_with_equal_func (strings, wanted, g_str_equal, NULL);
-}
 
 /* server-everything registers the tools that depend on the client's
  * capabilities once the client is initialized, and says so. */
@@ -596,6 +734,19 @@ test_cancel (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (result);
 
+  if (f->spec->ignores_cancel)
+    {
+      guint reports = f->progress->len;
+      guint progress_notifications = count_strings (f->notifications, "notifications/progress");
+
+      /* Progress about a request that is no longer pending reaches
+       * ::notification, never ::progress. */
+      interop_wait_until (count_strings (f->notifications, "notifications/progress") > progress_notifications,
+                          CALL_TIMEOUT);
+      g_assert_cmpuint (count_strings (f->notifications, "notifications/progress"), >, progress_notifications);
+      g_assert_cmpuint (f->progress->len, ==, reports);
+    }
+
   /* The session goes on. */
   after = call_tool_ok (f, "echo", "{\"message\": \"still here\"}");
   g_assert_cmpstr (content_text (after, 0), ==, "Echo: still here");
@@ -625,6 +776,61 @@ test_unknown_tool (Fixture       *f,
 
   after = call_tool_ok (f, "echo", "{\"message\": \"after\"}");
   g_assert_cmpstr (content_text (after, 0), ==, "Echo: after");
+}
+
+/* A request that outlives request-timeout fails alone. */
+static void
+test_request_timeout (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  Pending pending = { NULL, 0 };
+  gint64 start;
+
+  mcp_sse_client_set_request_timeout (f->client, 0.3);
+  start = g_get_monotonic_time ();
+  call_tool_async (f, "trigger-long-running-operation", "{\"duration\": 4, \"steps\": 2}",
+                   NULL, &pending);
+  wait_for (&pending, CALL_TIMEOUT, "the call that times out");
+  result = finish_call (f, &pending, &error);
+
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_TIMEOUT);
+  g_assert_null (result);
+  g_assert_cmpint (pending.time - start, >=, 300 * 1000);
+  g_assert_cmpint (pending.time - start, <, 300 * 1000 + REPORT_LIMIT_USEC);
+
+  mcp_sse_client_set_request_timeout (f->client, MCP_SSE_CLIENT_DEFAULT_REQUEST_TIMEOUT);
+  after = call_tool_ok (f, "echo", "{\"message\": \"after the timeout\"}");
+  g_assert_cmpstr (content_text (after, 0), ==, "Echo: after the timeout");
+}
+
+/* The same client, stopped and connected again, gets a new session and
+ * initializes it. */
+static void
+test_reconnect (Fixture       *f,
+                gconstpointer  data)
+{
+  McpSseConnectionManager *manager = MCP_SSE_CONNECTION_MANAGER (f->transport);
+  g_autofree char *first_endpoint = g_strdup (mcp_sse_connection_manager_get_endpoint (manager));
+  g_autoptr(JsonNode) before = call_tool_ok (f, "echo", "{\"message\": \"first session\"}");
+  g_autoptr(JsonNode) after = NULL;
+
+  mcp_sse_client_stop (f->client);
+  g_assert_true (f->closed);
+  g_assert_null (f->closed_error);
+  g_assert_cmpint (mcp_sse_transport_get_state (f->transport), ==, MCP_SSE_CONNECTION_STATE_CLOSED);
+
+  f->closed = FALSE;
+  connect_session (f->client);
+  g_assert_cmpint (mcp_sse_transport_get_state (f->transport), ==, MCP_SSE_CONNECTION_STATE_CONNECTED);
+  g_assert_cmpstr (mcp_sse_client_get_protocol_version (f->client), ==, NEWEST_PROTOCOL_VERSION);
+  g_assert_nonnull (first_endpoint);
+  g_assert_cmpstr (mcp_sse_connection_manager_get_endpoint (manager), !=, first_endpoint);
+
+  after = call_tool_ok (f, "echo", "{\"message\": \"second session\"}");
+  g_assert_cmpstr (content_text (after, 0), ==, "Echo: second session");
 }
 
 /* Base64 that g_base64_decode would accept only by skipping characters is
@@ -811,6 +1017,76 @@ test_two_sessions (Fixture       *f,
   g_assert_null (other);
 }
 
+/* Requests from the server */
+
+static gboolean
+has_log_message (Fixture    *f,
+                 const char *prefix)
+{
+  guint i;
+
+  for (i = 0; i < f->log_messages->len; i++)
+    {
+      if (g_str_has_prefix (f->log_messages->pdata[i], prefix))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* server-everything asks a client that declares roots for them right after
+ * initialization, logs what it got, and lists them from get-roots-list. */
+static void
+test_roots (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(JsonNode) result = NULL;
+  const char *text;
+
+  interop_wait_until (has_log_message (f, "Roots updated: 1 root(s)"), CALL_TIMEOUT);
+  g_assert_true (has_log_message (f, "Roots updated: 1 root(s)"));
+  /* The answer to the server's request may overtake the 202 to the POST
+   * that carried the reply. */
+  interop_wait_until (f->replies_sent > 0, CALL_TIMEOUT);
+  g_assert_cmpuint (f->replies_sent, ==, 1);
+
+  result = call_tool_ok (f, "get-roots-list", "{}");
+  text = content_text (result, 0);
+  g_assert_nonnull (strstr (text, "file:///srv/interop"));
+  g_assert_nonnull (strstr (text, "Interop root"));
+}
+
+/* A tool call whose server asks the client a question before it answers. */
+static void
+test_sampling (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(JsonNode) result = NULL;
+  const char *text;
+
+  result = call_tool_ok (f, "trigger-sampling-request", "{\"prompt\": \"hello\"}");
+  text = content_text (result, 0);
+  /* The answer to the server's request may overtake the 202 to the POST
+   * that carried the reply. */
+  interop_wait_until (f->replies_sent > 0, CALL_TIMEOUT);
+  g_assert_cmpuint (f->replies_sent, ==, 1);
+  g_assert_nonnull (strstr (text, "sampled by the client"));
+  g_assert_nonnull (strstr (text, "mcp-sse-interop"));
+}
+
+/* Nobody handles the server's request: the client answers -32601 itself,
+ * and the tool reports the failure instead of hanging. */
+static void
+test_unhandled_request (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) result = call_tool (f, "trigger-sampling-request", "{\"prompt\": \"hello\"}", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (result_is_error (result));
+  g_assert_nonnull (strstr (content_text (result, 0), "-32601"));
+}
+
 /* Death of the server */
 
 static void
@@ -953,9 +1229,14 @@ main (int   argc,
       add_test (specs[i], "unknown-tool", test_unknown_tool, setup_shared);
       add_test (specs[i], "concurrent", test_concurrent, setup_shared);
       add_test (specs[i], "two-sessions", test_two_sessions, setup_shared);
+      add_test (specs[i], "request-timeout", test_request_timeout, setup_shared);
+      add_test (specs[i], "reconnect", test_reconnect, setup_shared);
     }
 
   add_test (&everything, "list-changed", test_list_changed, setup_shared);
+  add_test (&everything, "roots", test_roots, setup_roots);
+  add_test (&everything, "sampling", test_sampling, setup_sampling);
+  add_test (&everything, "unhandled-request", test_unhandled_request, setup_sampling_unanswered);
   add_test (&everything, "image", test_image_everything, setup_shared);
   add_test (&sdk, "image", test_image_sdk, setup_shared);
   add_test (&sdk, "server-killed", test_server_killed, setup_own_server);
