@@ -189,6 +189,7 @@ test_list (gconstpointer data)
   g_autofree char *server = g_strdup_printf ("%s %s", spec->server_name, spec->server_version);
   g_autofree char *server_line = NULL;
   g_autofree char *protocol_line = NULL;
+  g_autofree char *tools_line = NULL;
 
   g_assert_cmpint (run.status, ==, EXIT_OK);
   g_assert_cmpstr (run.err, ==, "");
@@ -199,7 +200,8 @@ test_list (gconstpointer data)
   g_assert_nonnull (protocol_line);
   g_assert_true (g_str_has_suffix (server_line, server));
   g_assert_true (g_str_has_suffix (protocol_line, " 2025-11-25"));
-  g_assert_nonnull (find_line (run.out, "Tools ("));
+  tools_line = find_line (run.out, "Tools (");
+  g_assert_nonnull (tools_line);
 
   assert_tool_listed (run.out, "echo", "Echoes back the input string");
   assert_tool_listed (run.out, "get-sum", "Returns the sum of two numbers");
