@@ -147,6 +147,14 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* Children launched so are killed when the test process dies, even on a
+ * failed assertion. */
+void
+interop_launcher_die_with_parent (GSubprocessLauncher *launcher)
+{
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+}
+
 static void
 on_exited (GObject      *object,
            GAsyncResult *result,
@@ -383,7 +391,7 @@ spawn (InteropServerKind kind)
   g_subprocess_launcher_set_cwd (launcher, g_test_get_dir (G_TEST_DIST));
   g_subprocess_launcher_setenv (launcher, "PORT", "0", TRUE);
   g_subprocess_launcher_unsetenv (launcher, "NODE_OPTIONS");
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  interop_launcher_die_with_parent (launcher);
 
   switch (kind)
     {

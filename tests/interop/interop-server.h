@@ -20,6 +20,7 @@ typedef struct _InteropServer InteropServer;
 
 int            interop_main_skip_unless_ready (void);
 gboolean       interop_is_ready               (char             **reason);
+void           interop_launcher_die_with_parent (GSubprocessLauncher *launcher);
 
 InteropServer *interop_server_start           (InteropServerKind  kind);
 void           interop_server_free            (InteropServer     *server);

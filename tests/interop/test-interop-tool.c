@@ -103,6 +103,7 @@ run_tool (const char *first_argument,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
+  interop_launcher_die_with_parent (launcher);
   g_subprocess_launcher_unsetenv (launcher, "MCP_SSE_DEBUG");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
