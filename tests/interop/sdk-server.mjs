@@ -19,6 +19,9 @@
 //                                            "sha256 <hex> bytes <n>" of it
 //   die                                   -> the process exits without
 //                                            answering
+//   close-session                         -> the server ends this session's
+//                                            stream cleanly, without
+//                                            answering
 // An unknown tool is a JSON-RPC error (-32602), not an isError result.
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
@@ -74,6 +77,11 @@ const TOOLS = [
   {
     name: 'die',
     description: 'Ends the server process without answering',
+    inputSchema: { type: 'object', properties: {} },
+  },
+  {
+    name: 'close-session',
+    description: 'Ends the SSE stream of this session without answering',
     inputSchema: { type: 'object', properties: {} },
   },
 ];
@@ -172,7 +180,7 @@ function tinyImage (args) {
   };
 }
 
-async function callTool (request, extra) {
+async function callTool (server, request, extra) {
   const { name, arguments: args } = request.params;
 
   switch (name) {
@@ -193,6 +201,10 @@ async function callTool (request, extra) {
       // Late enough for the POST's 202 to have been written.
       setTimeout(() => process.exit(0), 20);
       return new Promise(() => {});
+    case 'close-session':
+      // Ends the response of the GET: the last chunk, then a clean EOF.
+      setTimeout(() => server.close(), 20);
+      return new Promise(() => {});
     default:
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
   }
@@ -204,7 +216,7 @@ function createSession () {
     { capabilities: { tools: {} } },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
-  server.setRequestHandler(CallToolRequestSchema, callTool);
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => callTool(server, request, extra));
   return server;
 }
 

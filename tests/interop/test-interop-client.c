@@ -1190,6 +1190,28 @@ test_server_exits (Fixture       *f,
   assert_session_is_over (f);
 }
 
+/* The server ends the stream of the session cleanly: the last chunk, then
+ * EOF, while the client waits for an answer. */
+static void
+test_server_closes_session (Fixture       *f,
+                            gconstpointer  data)
+{
+  Pending pending = { NULL, 0 };
+  gint64 call_time = g_get_monotonic_time ();
+
+  call_tool_async (f, "close-session", "{}", NULL, &pending);
+  interop_wait_until (f->closed && pending.result != NULL, CALL_TIMEOUT);
+
+  g_assert_true (f->closed);
+  g_assert_error (f->closed_error, MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED);
+  g_assert_cmpint (f->closed_time - call_time, <, REPORT_LIMIT_USEC);
+  g_assert_nonnull (pending.result);
+  g_assert_cmpint (pending.time - call_time, <, REPORT_LIMIT_USEC);
+  assert_request_failed_with_close (f, &pending);
+  assert_session_is_over (f);
+  g_assert_true (interop_server_is_running (shared_server (f->spec->kind)));
+}
+
 typedef void (*FixtureTest) (Fixture *f, gconstpointer data);
 
 static void
@@ -1239,6 +1261,7 @@ main (int   argc,
   add_test (&everything, "unhandled-request", test_unhandled_request, setup_sampling_unanswered);
   add_test (&everything, "image", test_image_everything, setup_shared);
   add_test (&sdk, "image", test_image_sdk, setup_shared);
+  add_test (&sdk, "server-closes-session", test_server_closes_session, setup_shared);
   add_test (&sdk, "server-killed", test_server_killed, setup_own_server);
   add_test (&sdk, "server-exits", test_server_exits, setup_own_server);
 

@@ -351,6 +351,23 @@ test_server_killed (Fixture       *f,
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_NOT_CONNECTED);
 }
 
+/* A clean end of the stream (last chunk, then EOF) is CLOSED. */
+static void
+test_server_closes_session (Fixture       *f,
+                            gconstpointer  data)
+{
+  initialize (f);
+  send_json (f, "{\"jsonrpc\": \"2.0\", \"id\": 4, \"method\": \"tools/call\","
+                "\"params\": {\"name\": \"close-session\", \"arguments\": {}}}");
+  interop_wait_until (f->closed, MESSAGE_TIMEOUT);
+
+  g_assert_true (f->closed);
+  g_assert_error (f->closed_error, MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED);
+  g_assert_cmpint (mcp_sse_connection_manager_get_state (f->manager), ==,
+                   MCP_SSE_CONNECTION_STATE_CLOSED);
+  g_assert_cmpuint (f->errors->len, ==, 0);
+}
+
 typedef void (*FixtureTest) (Fixture *f, gconstpointer data);
 
 static void
@@ -384,6 +401,7 @@ main (int   argc,
       add_test (specs[i], "raw-requests", test_raw_requests, setup_shared);
       add_test (specs[i], "refused-post", test_refused_post, setup_shared);
     }
+  add_test (&sdk, "server-closes-session", test_server_closes_session, setup_shared);
   add_test (&sdk, "server-killed", test_server_killed, setup_own_server);
 
   status = g_test_run ();
