@@ -778,6 +778,118 @@ test_unknown_tool (Fixture       *f,
   g_assert_cmpstr (content_text (after, 0), ==, "Echo: after");
 }
 
+static JsonArray *
+array_member (JsonNode   *result,
+              const char *name)
+{
+  JsonArray *array;
+
+  g_assert_nonnull (result);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (result));
+  array = json_object_get_array_member (json_node_get_object (result), name);
+  g_assert_nonnull (array);
+  return array;
+}
+
+static gboolean
+has_object_with (JsonArray  *array,
+                 const char *member,
+                 const char *value)
+{
+  guint i;
+
+  for (i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (object, member, NULL), value) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static JsonNode *
+read_resource (Fixture    *f,
+               const char *uri)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *result;
+  Pending pending = { NULL, 0 };
+
+  mcp_sse_client_read_resource_async (f->client, uri, NULL, on_done, &pending);
+  wait_for (&pending, CALL_TIMEOUT, "resources/read");
+  result = mcp_sse_client_read_resource_finish (f->client, pending.result, &error);
+  g_object_unref (pending.result);
+  g_assert_no_error (error);
+
+  return result;
+}
+
+/* server-everything serves its instructions file as a resource too: what
+ * resources/read returns must be what initialize said. */
+static void
+test_resources (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *instructions_uri = "demo://resource/static/document/instructions.md";
+  const char *dynamic_uri = "demo://resource/dynamic/text/7";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) instructions = NULL;
+  g_autoptr(JsonNode) dynamic = NULL;
+  Pending pending = { NULL, 0 };
+  JsonObject *content;
+
+  mcp_sse_client_list_resources_async (f->client, NULL, on_done, &pending);
+  wait_for (&pending, CALL_TIMEOUT, "resources/list");
+  list = mcp_sse_client_list_resources_finish (f->client, pending.result, &error);
+  g_object_unref (pending.result);
+  g_assert_no_error (error);
+  g_assert_true (has_object_with (array_member (list, "resources"), "uri", instructions_uri));
+
+  instructions = read_resource (f, instructions_uri);
+  content = json_array_get_object_element (array_member (instructions, "contents"), 0);
+  g_assert_cmpstr (json_object_get_string_member (content, "uri"), ==, instructions_uri);
+  g_assert_cmpstr (json_object_get_string_member (content, "text"), ==,
+                   mcp_sse_client_get_instructions (f->client));
+
+  dynamic = read_resource (f, dynamic_uri);
+  content = json_array_get_object_element (array_member (dynamic, "contents"), 0);
+  g_assert_cmpstr (json_object_get_string_member (content, "uri"), ==, dynamic_uri);
+  g_assert_cmpuint (strlen (json_object_get_string_member (content, "text")), >, 0);
+}
+
+static void
+test_prompts (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) prompt = NULL;
+  g_autoptr(JsonNode) arguments = json ("{\"city\": \"Z\u00fcrich\", \"state\": \"ZH\"}");
+  Pending pending = { NULL, 0 };
+  JsonObject *message;
+
+  mcp_sse_client_list_prompts_async (f->client, NULL, on_done, &pending);
+  wait_for (&pending, CALL_TIMEOUT, "prompts/list");
+  list = mcp_sse_client_list_prompts_finish (f->client, pending.result, &error);
+  g_clear_object (&pending.result);
+  g_assert_no_error (error);
+  g_assert_true (has_object_with (array_member (list, "prompts"), "name", "simple-prompt"));
+  g_assert_true (has_object_with (array_member (list, "prompts"), "name", "args-prompt"));
+
+  mcp_sse_client_get_prompt_async (f->client, "args-prompt", arguments, NULL, on_done, &pending);
+  wait_for (&pending, CALL_TIMEOUT, "prompts/get");
+  prompt = mcp_sse_client_get_prompt_finish (f->client, pending.result, &error);
+  g_clear_object (&pending.result);
+  g_assert_no_error (error);
+
+  message = json_array_get_object_element (array_member (prompt, "messages"), 0);
+  g_assert_cmpstr (json_object_get_string_member (message, "role"), ==, "user");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (message, "content"), "text"),
+                   ==, "What's weather in Z\xc3\xbcrich, ZH?");
+}
+
 /* A request that outlives request-timeout fails alone. */
 static void
 test_request_timeout (Fixture       *f,
@@ -1256,6 +1368,8 @@ main (int   argc,
     }
 
   add_test (&everything, "list-changed", test_list_changed, setup_shared);
+  add_test (&everything, "resources", test_resources, setup_shared);
+  add_test (&everything, "prompts", test_prompts, setup_shared);
   add_test (&everything, "roots", test_roots, setup_roots);
   add_test (&everything, "sampling", test_sampling, setup_sampling);
   add_test (&everything, "unhandled-request", test_unhandled_request, setup_sampling_unanswered);
