@@ -44,6 +44,7 @@ typedef struct
   JsonArray *array;     /* NULL in an object */
   JsonNode *node;
   const char *name;     /* the name of the member being read, in the copy */
+  GHashTable *repeats;  /* name in the copy -> node; see add_member() */
 } Frame;
 
 typedef struct
@@ -596,6 +597,53 @@ read_scalar (Reader *reader)
     }
 }
 
+/* json-glib replaces a repeated member in time linear in the size of the
+ * object (it looks the name up in its list of names), so many repeats in a
+ * large object would take quadratic time. Past this many members, a repeat
+ * is kept aside instead, and the object rebuilt once at its end. */
+#define MEMBERS_BEFORE_REPEATS_ARE_KEPT_ASIDE 16
+
+static void
+add_member (Frame    *frame,
+            JsonNode *node)
+{
+  if (json_object_get_size (frame->object) >= MEMBERS_BEFORE_REPEATS_ARE_KEPT_ASIDE &&
+      json_object_has_member (frame->object, frame->name))
+    {
+      if (frame->repeats == NULL)
+        frame->repeats = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                (GDestroyNotify) json_node_unref);
+      g_hash_table_replace (frame->repeats, (gpointer) frame->name, node);
+      return;
+    }
+
+  json_object_set_member (frame->object, frame->name, node);
+}
+
+/* Puts the repeats kept aside in place: each value takes the place of the
+ * first member of its name, as json_object_set_member() would have done. */
+static void
+apply_repeats (Frame *frame)
+{
+  JsonObject *rebuilt = json_object_new ();
+  GList *names = json_object_get_members (frame->object);
+  GList *l;
+
+  for (l = names; l != NULL; l = l->next)
+    {
+      JsonNode *member = g_hash_table_lookup (frame->repeats, l->data);
+
+      if (member == NULL)
+        member = json_object_get_member (frame->object, l->data);
+      json_object_set_member (rebuilt, l->data, json_node_ref (member));
+    }
+
+  g_list_free (names);
+  g_clear_pointer (&frame->repeats, g_hash_table_unref);
+  json_node_take_object (frame->node, rebuilt);
+  frame->object = rebuilt;
+}
+
 /* Hands @node to the current container, or makes it the root. */
 static void
 add_node (Reader   *reader,
@@ -614,7 +662,7 @@ add_node (Reader   *reader,
   if (frame->array != NULL)
     json_array_add_element (frame->array, node);
   else
-    json_object_set_member (frame->object, frame->name, node);
+    add_member (frame, node);
 }
 
 /* Reads `"name" :` into the current frame, from the reading position. */
@@ -668,6 +716,7 @@ open_container (Reader *reader)
   frame = &reader->frames[reader->depth++];
   frame->node = node;
   frame->name = NULL;
+  frame->repeats = NULL;
   frame->object = is_object ? json_object_new () : NULL;
   frame->array = is_object ? NULL : json_array_new ();
   if (is_object)
@@ -712,6 +761,8 @@ next_value (Reader *reader)
           return STEP_ERROR;
         }
 
+      if (frame->repeats != NULL)
+        apply_repeats (frame);
       reader->pos = p + 1;
       reader->depth--;
     }
@@ -811,6 +862,10 @@ mcp_sse_json_reader_read (const char  *text,
   ok = read_document (&reader);
   if (!ok)
     {
+      guint i;
+
+      for (i = 0; i < reader.depth; i++)
+        g_clear_pointer (&reader.frames[i].repeats, g_hash_table_unref);
       g_clear_pointer (&reader.root, json_node_unref);
       return NULL;
     }

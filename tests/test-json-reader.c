@@ -1014,6 +1014,58 @@ test_duplicate_members (void)
   g_assert_cmpuint (g_list_length (names), ==, 2);
 }
 
+static void
+assert_same_member_order (JsonNode *a,
+                          JsonNode *b)
+{
+  g_autoptr(GList) names_a = json_object_get_members (json_node_get_object (a));
+  g_autoptr(GList) names_b = json_object_get_members (json_node_get_object (b));
+  GList *la, *lb;
+
+  for (la = names_a, lb = names_b; la != NULL && lb != NULL; la = la->next, lb = lb->next)
+    g_assert_cmpstr (la->data, ==, lb->data);
+  g_assert_null (la);
+  g_assert_null (lb);
+}
+
+/* In a large object, repeats are kept aside and put in place at its end
+ * (see the reader): the result is what JsonParser builds. */
+static void
+test_duplicate_members_large_object (void)
+{
+  g_autoptr(GString) text = g_string_new ("{");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  guint i;
+
+  for (i = 0; i < 40; i++)
+    g_string_append_printf (text, "\"k%u\":%u,", i, i);
+  g_string_append (text, "\"k3\":\"three\",\"k39\":[1,{\"k39\":2}],\"k0\":{\"a\":[]},"
+                         "\"new\":1,\"k3\":3.5,\"new\":2}");
+
+  node = read_ok (text->str);
+  object = json_node_get_object (node);
+  g_assert_cmpuint (json_object_get_size (object), ==, 41);
+  g_assert_cmpfloat (json_object_get_double_member (object, "k3"), ==, 3.5);
+  g_assert_cmpint (json_object_get_int_member (object, "new"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (object, "k38"), ==, 38);
+  g_assert_true (json_node_get_parent (json_object_get_member (object, "k0")) == node);
+  g_assert_true (json_node_get_parent (json_object_get_member (object, "k1")) == node);
+
+  g_assert_true (json_parser_load_from_data (parser, text->str, -1, &error));
+  g_assert_no_error (error);
+  assert_same_tree (node, json_parser_get_root (parser));
+  assert_same_member_order (node, json_parser_get_root (parser));
+
+  /* An error after repeats, and inside a repeated value, frees them. */
+  text->str[text->len - 1] = ',';
+  g_assert_cmpuint (read_refused (text->str), ==, text->len);
+  g_string_append (text, "\"k5\":[{\"x\":");
+  g_assert_cmpuint (read_refused (text->str), ==, text->len);
+}
+
 /* Member names and order, the empty name, and escaped names. */
 static void
 test_members (void)
@@ -1344,6 +1396,7 @@ main (int    argc,
   g_test_add_func ("/json-reader/structure/lengths-and-nul-bytes", test_lengths_and_nul_bytes);
   g_test_add_func ("/json-reader/structure/errors", test_structure_errors);
   g_test_add_func ("/json-reader/structure/duplicate-members", test_duplicate_members);
+  g_test_add_func ("/json-reader/structure/duplicate-members-large-object", test_duplicate_members_large_object);
   g_test_add_func ("/json-reader/structure/members", test_members);
   g_test_add_func ("/json-reader/structure/parents", test_parents);
   g_test_add_func ("/json-reader/errors/messages", test_error_messages);
