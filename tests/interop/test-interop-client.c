@@ -890,6 +890,66 @@ test_prompts (Fixture       *f,
                    ==, "What's weather in Z\xc3\xbcrich, ZH?");
 }
 
+static JsonNode *
+echo_arguments (gsize length)
+{
+  g_autofree char *message = g_malloc (length + 1);
+  JsonNode *arguments = json ("{}");
+  gsize i;
+
+  /* Varied, so that a lost or repeated piece shows. */
+  for (i = 0; i < length; i++)
+    message[i] = 'a' + (char) ((i * 7 + i / 26) % 26);
+  message[length] = '\0';
+
+  json_object_set_string_member (json_node_get_object (arguments), "message", message);
+  return arguments;
+}
+
+/* A megabyte each way, within the SDK's 4 MB limit for a POST. */
+static void
+test_large_arguments (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(JsonNode) arguments = echo_arguments (1024 * 1024);
+  g_autofree char *expected = g_strconcat ("Echo: ",
+                                           json_object_get_string_member (json_node_get_object (arguments), "message"),
+                                           NULL);
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Pending pending = { NULL, 0 };
+
+  mcp_sse_client_call_tool_async (f->client, "echo", arguments, NULL, on_done, &pending);
+  wait_for (&pending, CALL_TIMEOUT, "echo of a megabyte");
+  result = finish_call (f, &pending, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (content_text (result, 0), ==, expected);
+}
+
+/* Over 4 MB the server answers the POST 400 and never sees the request:
+ * the call must fail at once, not wait for an answer that cannot come. */
+static void
+test_oversized_request (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(JsonNode) arguments = echo_arguments (5 * 1024 * 1024);
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(GError) error = NULL;
+  Pending pending = { NULL, 0 };
+
+  mcp_sse_client_call_tool_async (f->client, "echo", arguments, NULL, on_done, &pending);
+  wait_for (&pending, CALL_TIMEOUT, "echo of five megabytes");
+  result = finish_call (f, &pending, &error);
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+  g_assert_nonnull (strstr (error->message, "400"));
+  g_assert_null (result);
+
+  after = call_tool_ok (f, "echo", "{\"message\": \"after the refused POST\"}");
+  g_assert_cmpstr (content_text (after, 0), ==, "Echo: after the refused POST");
+  g_assert_false (f->closed);
+}
+
 /* A request that outlives request-timeout fails alone. */
 static void
 test_request_timeout (Fixture       *f,
@@ -1364,6 +1424,8 @@ main (int   argc,
       add_test (specs[i], "concurrent", test_concurrent, setup_shared);
       add_test (specs[i], "two-sessions", test_two_sessions, setup_shared);
       add_test (specs[i], "request-timeout", test_request_timeout, setup_shared);
+      add_test (specs[i], "large-arguments", test_large_arguments, setup_shared);
+      add_test (specs[i], "oversized-request", test_oversized_request, setup_shared);
       add_test (specs[i], "reconnect", test_reconnect, setup_shared);
     }
 
