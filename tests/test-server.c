@@ -229,18 +229,13 @@ run_server_context (gpointer data)
   return NULL;
 }
 
-/* A thread still running at exit looks like a leak to valgrind: end ours,
- * and the idle ones of GLib's thread pools. */
+/* A thread still running at exit looks like a leak to valgrind. */
 static void
 stop_server_thread (void)
 {
   g_atomic_int_set (&server_thread_quit, TRUE);
   g_main_context_wakeup (server_context);
   g_thread_join (server_thread);
-
-  g_thread_pool_set_max_unused_threads (0);
-  while (g_thread_pool_get_num_unused_threads () > 0)
-    g_thread_yield ();
 }
 
 static void
