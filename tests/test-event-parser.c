@@ -12,6 +12,7 @@
 #include <mcp-sse/mcp-sse.h>
 
 #define MIB (1024 * 1024)
+#define FFFD "\xEF\xBF\xBD"
 
 typedef struct
 {
@@ -667,6 +668,76 @@ test_large_many_chunks (void)
   check_large_event (65536, 1);
 }
 
+/* A long data line buffered across chunks becomes the event's data
+ * without a copy when it is the first of its event; the data must come
+ * out the same on every path. */
+static void
+test_large_line_handover (void)
+{
+  const gsize big = 100 * 1000;
+  g_autofree char *x = g_strnfill (big, 'x');
+  g_autofree char *y = g_strnfill (big, 'y');
+  g_autofree char *bad = g_strconcat (x, "\xFF", NULL);
+  g_autofree char *bad_fixed = g_strconcat (x, FFFD, NULL);
+  g_autofree char *x_tail = g_strconcat (x, "\ntail", NULL);
+  g_autofree char *head_x = g_strconcat ("head\n", x, NULL);
+  g_autofree char *x_y = g_strconcat (x, "\n", y, NULL);
+  const struct {
+    char *stream;
+    const char *first;
+    const char *second;
+  } cases[] = {
+    /* Handed over, then more lines appended to it. */
+    { g_strconcat ("data: ", x, "\ndata: tail\n\n", NULL), x_tail, NULL },
+    { g_strconcat ("data:", x, "\r\n\r\n", NULL), x, NULL },
+    /* Not the first line: copied. */
+    { g_strconcat ("data: head\ndata: ", x, "\n\n", NULL), head_x, NULL },
+    /* Two long lines in one event, then two events in a row. */
+    { g_strconcat ("data: ", x, "\ndata: ", y, "\n\n", NULL), x_y, NULL },
+    { g_strconcat ("data: ", x, "\n\ndata: ", y, "\n\n", NULL), x, y },
+    /* Repaired: the value is no longer in the line buffer. */
+    { g_strconcat ("data: ", bad, "\n\ndata: ", y, "\n\n", NULL), bad_fixed, y },
+  };
+  static const gsize chunks[] = { 0, 4093, 65536 };
+  guint i, c;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      for (c = 0; c < G_N_ELEMENTS (chunks); c++)
+        {
+          Fixture fixture;
+
+          fixture_setup (&fixture, NULL);
+          g_assert_cmpuint (feed_chunked (&fixture, cases[i].stream, strlen (cases[i].stream), chunks[c]), ==, 0);
+          /* A short line across chunks after it still parses. */
+          feed_string (&fixture, "data: sho");
+          feed_string (&fixture, "rt\n\n");
+
+          g_assert_cmpuint (fixture.events->len, ==, cases[i].second != NULL ? 3 : 2);
+          assert_event (&fixture, 0, "message", cases[i].first, "");
+          if (cases[i].second != NULL)
+            assert_event (&fixture, 1, "message", cases[i].second, "");
+          assert_event (&fixture, fixture.events->len - 1, "message", "short", "");
+          fixture_teardown (&fixture, NULL);
+        }
+      g_free (cases[i].stream);
+    }
+}
+
+/* A handed-over line can still make its event too large. */
+static void
+test_large_line_handover_too_large (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autofree char *x = g_strnfill (100 * 1000, 'x');
+  g_autofree char *stream = g_strconcat ("data: ", x, "\ndata: ", x, "\n\ndata: ", x, "\n\n", NULL);
+
+  mcp_sse_event_parser_set_max_event_size (fixture->parser, 150 * 1000);
+  g_assert_cmpuint (feed_chunked (fixture, stream, strlen (stream), 4096), ==, 1);
+  g_assert_cmpuint (fixture->events->len, ==, 1);
+  assert_event (fixture, 0, "message", x, "");
+}
+
 /* UTF-8 */
 
 static void
@@ -699,8 +770,6 @@ test_utf8_split_character (void)
         }
     }
 }
-
-#define FFFD "\xEF\xBF\xBD"
 
 static void
 test_utf8_invalid (void)
@@ -1097,6 +1166,8 @@ main (int   argc,
   ADD_FIXTURE_TEST ("/event-parser/reset", test_reset);
   g_test_add_func ("/event-parser/large/one-chunk", test_large_one_chunk);
   g_test_add_func ("/event-parser/large/many-chunks", test_large_many_chunks);
+  g_test_add_func ("/event-parser/large/line-handover", test_large_line_handover);
+  ADD_FIXTURE_TEST ("/event-parser/large/line-handover-too-large", test_large_line_handover_too_large);
   g_test_add_func ("/event-parser/utf8/split-character", test_utf8_split_character);
   g_test_add_func ("/event-parser/utf8/invalid", test_utf8_invalid);
   ADD_FIXTURE_TEST ("/event-parser/nul-in-data", test_nul_in_data);
