@@ -695,7 +695,7 @@ pending_finish (McpSseClient *self,
                 JsonNode     *result,
                 GError       *error)
 {
-  g_autoptr(GTask) hold = g_object_ref (task);
+  g_autoptr(GTask) hold G_GNUC_UNUSED = g_object_ref (task);
   Pending *pending = g_task_get_task_data (task);
 
   g_assert (!pending->done);
@@ -1133,7 +1133,7 @@ on_transport_message (McpSseTransport *transport,
                       JsonNode        *message,
                       McpSseClient    *self)
 {
-  g_autoptr(McpSseClient) hold = g_object_ref (self);
+  g_autoptr(McpSseClient) hold G_GNUC_UNUSED = g_object_ref (self);
 
   /* A JSON-RPC batch, which MCP 2025-03-26 allows. */
   if (JSON_NODE_HOLDS_ARRAY (message))
@@ -1159,7 +1159,7 @@ on_transport_closed (McpSseTransport *transport,
                      const GError    *error,
                      McpSseClient    *self)
 {
-  g_autoptr(McpSseClient) hold = g_object_ref (self);
+  g_autoptr(McpSseClient) hold G_GNUC_UNUSED = g_object_ref (self);
   g_autoptr(GError) stopped = NULL;
 
   self->session++;

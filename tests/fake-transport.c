@@ -192,7 +192,7 @@ static void
 fake_stop (McpSseTransport *transport)
 {
   FakeTransport *self = FAKE_TRANSPORT (transport);
-  g_autoptr(FakeTransport) hold = g_object_ref (self);
+  g_autoptr(FakeTransport) hold G_GNUC_UNUSED = g_object_ref (self);
 
   if (self->state == MCP_SSE_CONNECTION_STATE_CONNECTING)
     {
@@ -454,7 +454,7 @@ void
 fake_transport_close (FakeTransport *self,
                       const GError  *error)
 {
-  g_autoptr(FakeTransport) hold = g_object_ref (self);
+  g_autoptr(FakeTransport) hold G_GNUC_UNUSED = g_object_ref (self);
 
   g_assert_cmpint (self->state, ==, MCP_SSE_CONNECTION_STATE_CONNECTED);
 

@@ -986,7 +986,7 @@ test_reconnect (Fixture       *f,
 {
   McpSseConnectionManager *manager = MCP_SSE_CONNECTION_MANAGER (f->transport);
   g_autofree char *first_endpoint = g_strdup (mcp_sse_connection_manager_get_endpoint (manager));
-  g_autoptr(JsonNode) before = call_tool_ok (f, "echo", "{\"message\": \"first session\"}");
+  g_autoptr(JsonNode) before G_GNUC_UNUSED = call_tool_ok (f, "echo", "{\"message\": \"first session\"}");
   g_autoptr(JsonNode) after = NULL;
 
   mcp_sse_client_stop (f->client);
