@@ -80,6 +80,7 @@ struct _McpSseConnectionManager
 
   GMainContext *context;
   char *url;
+  char *display_url;                /* url without its password, for messages */
   GUri *uri;                        /* NULL when url is not an http(s) URL */
   SoupSession *session;
   gboolean own_session;
@@ -395,7 +396,7 @@ set_state (McpSseConnectionManager *self,
     return;
 
   if (debug_enabled ())
-    g_message ("%s: %s -> %s", self->url, state_name (self->state), state_name (state));
+    g_message ("%s: %s -> %s", self->display_url, state_name (self->state), state_name (state));
 
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
@@ -521,7 +522,7 @@ connection_fail_start (Connection *conn,
   g_autoptr(GTask) task = g_steal_pointer (&conn->start_task);
 
   if (debug_enabled ())
-    g_message ("%s: start failed: %s", self->url, error->message);
+    g_message ("%s: start failed: %s", self->display_url, error->message);
 
   connection_detach (conn);
   set_state (self, MCP_SSE_CONNECTION_STATE_CLOSED);
@@ -537,7 +538,7 @@ connection_close (Connection *conn,
   g_autoptr(GError) reason = error;
 
   if (debug_enabled ())
-    g_message ("%s: closed: %s", self->url, reason->message);
+    g_message ("%s: closed: %s", self->display_url, reason->message);
 
   connection_detach (conn);
   fail_sends (self, reason);
@@ -643,7 +644,7 @@ check_endpoint (Connection  *conn,
   if (!same_origin (self->uri, uri))
     return g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_ENDPOINT_ORIGIN,
                         "The endpoint “%s” resolves to %s, which is not on the origin of %s",
-                        data, text, self->url);
+                        data, text, self->display_url);
 
   *endpoint_uri = g_steal_pointer (&uri);
   return NULL;
@@ -739,11 +740,11 @@ on_read (GObject      *source,
   else if (n_read == 0 && conn->start_task != NULL)
     connection_fail_start (conn, g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_NO_ENDPOINT,
                                               "The stream of %s ended before the endpoint event",
-                                              conn->manager->url));
+                                              conn->manager->display_url));
   else if (n_read == 0)
     connection_close (conn, g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED,
                                          "The server closed the stream of %s",
-                                         conn->manager->url));
+                                         conn->manager->display_url));
   else
     {
       deadline_arm (conn->read_deadline, conn->manager->sse_read_timeout);
@@ -857,7 +858,7 @@ on_get_sent (GObject      *source,
   else if (!is_event_stream (conn->msg))
     error = g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_CONTENT_TYPE,
                          "%s answered with “%s” instead of text/event-stream",
-                         conn->manager->url, response_content_type (conn->msg));
+                         conn->manager->display_url, response_content_type (conn->msg));
   else
     {
       conn->read_deadline = deadline_new (conn->manager->context, "[mcp-sse] read timeout",
@@ -1057,7 +1058,7 @@ mcp_sse_connection_manager_real_start_async (McpSseTransport     *transport,
     {
       set_state (self, MCP_SSE_CONNECTION_STATE_CLOSED);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "“%s” is not an absolute http or https URL", self->url);
+                               "“%s” is not an absolute http or https URL", self->display_url);
       return;
     }
 
@@ -1065,7 +1066,7 @@ mcp_sse_connection_manager_real_start_async (McpSseTransport     *transport,
       self->state == MCP_SSE_CONNECTION_STATE_CONNECTED)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               "The connection to %s is already %s", self->url,
+                               "The connection to %s is already %s", self->display_url,
                                self->state == MCP_SSE_CONNECTION_STATE_CONNECTING ?
                                  "being made" : "open");
       return;
@@ -1111,7 +1112,7 @@ mcp_sse_connection_manager_real_send_async (McpSseTransport     *transport,
   if (self->state != MCP_SSE_CONNECTION_STATE_CONNECTED)
     {
       g_task_return_new_error (task, MCP_SSE_ERROR, MCP_SSE_ERROR_NOT_CONNECTED,
-                               "Cannot send to %s: %s", self->url,
+                               "Cannot send to %s: %s", self->display_url,
                                self->state == MCP_SSE_CONNECTION_STATE_CONNECTING ?
                                  "the endpoint is not known yet" : "not connected");
       return;
@@ -1160,7 +1161,7 @@ mcp_sse_connection_manager_real_stop (McpSseTransport *transport)
   was_connected = self->state == MCP_SSE_CONNECTION_STATE_CONNECTED;
 
   if (debug_enabled ())
-    g_message ("%s: stopped", self->url);
+    g_message ("%s: stopped", self->display_url);
 
   connection_detach (self->connection);
   fail_sends (self, NULL);
@@ -1192,6 +1193,8 @@ mcp_sse_connection_manager_constructed (GObject *object)
   G_OBJECT_CLASS (mcp_sse_connection_manager_parent_class)->constructed (object);
 
   self->uri = self->url != NULL ? parse_http_url (self->url) : NULL;
+  self->display_url = self->uri != NULL ? g_uri_to_string_partial (self->uri, G_URI_HIDE_PASSWORD)
+                                        : g_strdup (self->url);
 
   if (self->session == NULL)
     {
@@ -1239,6 +1242,7 @@ mcp_sse_connection_manager_finalize (GObject *object)
   g_clear_pointer (&self->endpoint_uri, g_uri_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->url);
+  g_free (self->display_url);
   g_free (self->endpoint);
   g_free (self->protocol_version);
 
