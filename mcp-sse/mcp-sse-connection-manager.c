@@ -116,9 +116,12 @@ struct _Connection
   gulong start_cancelled_id;
   GSource *connect_deadline;
   GSource *read_deadline;
+  double read_timeout;              /* what read_deadline was armed with */
+  gint64 last_read;                 /* monotonic time of the last bytes */
   guint8 *buffer;
   gsize buffer_size;
   guint redirects;
+  gboolean pollable;                /* stream is a GPollableInputStream that can poll */
 };
 
 /* One POST in flight; the data of its GTask. */
@@ -573,12 +576,39 @@ on_connect_deadline (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Moving a GSource's ready time wakes its main context up, which costs
+ * a write and a read on an eventfd: too much for every read of the
+ * stream. So bytes only update last_read, and the deadline, when it
+ * fires, moves itself on to the end of the current silence. */
+static void
+read_deadline_arm (Connection *conn)
+{
+  conn->read_timeout = conn->manager->sse_read_timeout;
+  deadline_arm (conn->read_deadline, conn->read_timeout);
+}
+
+static void
+read_deadline_restart (Connection *conn)
+{
+  conn->last_read = g_get_monotonic_time ();
+  if (conn->read_timeout != conn->manager->sse_read_timeout)
+    read_deadline_arm (conn);
+}
+
 static gboolean
 on_read_deadline (gpointer user_data)
 {
   Connection *conn = user_data;
-  g_autofree char *uri = g_uri_to_string_partial (conn->uri, G_URI_HIDE_PASSWORD);
+  gint64 silence_end = conn->last_read + (gint64) (conn->read_timeout * G_USEC_PER_SEC);
+  g_autofree char *uri = NULL;
 
+  if (g_get_monotonic_time () < silence_end)
+    {
+      g_source_set_ready_time (conn->read_deadline, silence_end);
+      return G_SOURCE_CONTINUE;
+    }
+
+  uri = g_uri_to_string_partial (conn->uri, G_URI_HIDE_PASSWORD);
   connection_fail (conn, g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_READ_TIMEOUT,
                                       "No data from %s for %g s",
                                       uri, conn->manager->sse_read_timeout));
@@ -717,26 +747,17 @@ on_parser_event (McpSseEventParser *parser,
 
 /* The stream */
 
-static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+/* Takes the outcome of one read of the stream. Returns TRUE when the
+ * connection goes on and the next read should follow. */
+static gboolean
+connection_take_read (Connection *conn,
+                      gssize      n_read,
+                      GError     *error)
 {
-  Connection *conn = user_data;
-  g_autoptr(GError) error = NULL;
-  gssize n_read;
-
-  n_read = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-
-  if (conn->manager == NULL)
-    {
-      connection_finish_start (conn, error);
-      connection_unref (conn);
-      return;
-    }
+  g_autoptr(GError) feed_error = NULL;
 
   if (n_read < 0)
-    connection_fail (conn, g_steal_pointer (&error));
+    connection_fail (conn, error);
   else if (n_read == 0 && conn->start_task != NULL)
     connection_fail_start (conn, g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_NO_ENDPOINT,
                                               "The stream of %s ended before the endpoint event",
@@ -745,25 +766,80 @@ on_read (GObject      *source,
     connection_close (conn, g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED,
                                          "The server closed the stream of %s",
                                          conn->manager->display_url));
-  else
+  if (n_read <= 0)
+    return FALSE;
+
+  read_deadline_restart (conn);
+  if (!mcp_sse_event_parser_feed (conn->parser, conn->buffer, n_read, &feed_error) &&
+      conn->manager != NULL)
+    g_signal_emit (conn->manager, transport_error_signal, 0, feed_error);
+
+  if (conn->manager == NULL)
+    return FALSE;
+
+  /* A full buffer means more is waiting: read more at once. */
+  if ((gsize) n_read == conn->buffer_size && conn->buffer_size < MAX_READ_SIZE)
     {
-      deadline_arm (conn->read_deadline, conn->manager->sse_read_timeout);
-
-      if (!mcp_sse_event_parser_feed (conn->parser, conn->buffer, n_read, &error) &&
-          conn->manager != NULL)
-        g_signal_emit (conn->manager, transport_error_signal, 0, error);
-
-      if (conn->manager != NULL)
-        {
-          /* A full buffer means more is waiting: read more at once. */
-          if ((gsize) n_read == conn->buffer_size && conn->buffer_size < MAX_READ_SIZE)
-            {
-              conn->buffer_size *= 2;
-              conn->buffer = g_realloc (conn->buffer, conn->buffer_size);
-            }
-          connection_read (conn);
-        }
+      conn->buffer_size *= 2;
+      conn->buffer = g_realloc (conn->buffer, conn->buffer_size);
     }
+
+  return TRUE;
+}
+
+/* Reads what has already arrived without going back to the main loop: a
+ * chunked body gives at most one chunk per read, so a server that writes
+ * every event on its own would otherwise cost a main loop iteration per
+ * event. Stops after MAX_READ_SIZE bytes to let other sources run.
+ * Returns TRUE when an asynchronous read should follow. */
+static gboolean
+connection_read_ready (Connection *conn)
+{
+  GPollableInputStream *pollable = G_POLLABLE_INPUT_STREAM (conn->stream);
+  gsize total = 0;
+
+  while (total < MAX_READ_SIZE)
+    {
+      GError *error = NULL;
+      gssize n_read;
+
+      n_read = g_pollable_input_stream_read_nonblocking (pollable, conn->buffer, conn->buffer_size,
+                                                         conn->cancellable, &error);
+      if (n_read < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_error_free (error);
+          return TRUE;
+        }
+      if (!connection_take_read (conn, n_read, error))
+        return FALSE;
+      total += n_read;
+    }
+
+  return TRUE;
+}
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Connection *conn = user_data;
+  GError *error = NULL;
+  gssize n_read;
+
+  n_read = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (conn->manager == NULL)
+    {
+      connection_finish_start (conn, error);
+      g_clear_error (&error);
+      connection_unref (conn);
+      return;
+    }
+
+  if (connection_take_read (conn, n_read, error) &&
+      (!conn->pollable || connection_read_ready (conn)))
+    connection_read (conn);
 
   if (conn->manager == NULL)
     connection_finish_start (conn, NULL);
@@ -861,9 +937,12 @@ on_get_sent (GObject      *source,
                          conn->manager->display_url, response_content_type (conn->msg));
   else
     {
+      conn->pollable = G_IS_POLLABLE_INPUT_STREAM (conn->stream) &&
+                       g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (conn->stream));
       conn->read_deadline = deadline_new (conn->manager->context, "[mcp-sse] read timeout",
                                           on_read_deadline, conn);
-      deadline_arm (conn->read_deadline, conn->manager->sse_read_timeout);
+      conn->last_read = g_get_monotonic_time ();
+      read_deadline_arm (conn);
       connection_read (conn);
     }
 
