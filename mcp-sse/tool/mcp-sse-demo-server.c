@@ -101,12 +101,23 @@ struct _Session
   guint ending : 1;
 };
 
+/* An accepted connection, while libsoup holds it. */
+typedef struct
+{
+  McpSseDemoServer *server;
+  GSocketConnection *connection;  /* weak */
+  char *remote;                   /* its remote address, the key */
+} Connection;
+
 struct _McpSseDemoServer
 {
   GObject parent_instance;
 
   GMainContext *context;
   SoupServer *soup_server;
+  GSocketListener *listener;
+  GCancellable *accept_cancellable;
+  GHashTable *connections;   /* remote address -> Connection */
   GHashTable *sessions;      /* id -> Session, ending ones included */
   guint port;
   char *url;
@@ -450,10 +461,126 @@ on_socket_condition (GSocket      *socket,
   return G_SOURCE_REMOVE;
 }
 
+/* Connections */
+
+/* The server accepts connections itself and hands them to libsoup with
+ * soup_server_accept_iostream(): libsoup 3.2's own listener leaks every
+ * socket it accepts. libsoup gives no socket for a connection it did not
+ * accept, so the server keeps its own, found by the remote address. */
+
+static void
+on_connection_finalized (gpointer  data,
+                         GObject  *where_the_connection_was)
+{
+  Connection *connection = data;
+
+  connection->connection = NULL;
+  g_hash_table_remove (connection->server->connections, connection->remote);
+}
+
+static void
+connection_free (Connection *connection)
+{
+  if (connection->connection != NULL)
+    g_object_weak_unref (G_OBJECT (connection->connection), on_connection_finalized, connection);
+  g_free (connection->remote);
+  g_free (connection);
+}
+
+static void
+server_track_connection (McpSseDemoServer  *self,
+                         GSocketConnection *socket_connection,
+                         GSocketAddress    *remote)
+{
+  Connection *connection = g_new0 (Connection, 1);
+
+  connection->server = self;
+  connection->connection = socket_connection;
+  connection->remote = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (remote));
+  g_object_weak_ref (G_OBJECT (socket_connection), on_connection_finalized, connection);
+  /* Replaces (and frees) a closed connection's record from the same port
+   * that libsoup has not released yet. */
+  g_hash_table_replace (self->connections, connection->remote, connection);
+}
+
+/* The socket of the connection @msg arrived on, or NULL. */
+static GSocket *
+server_lookup_socket (McpSseDemoServer  *self,
+                      SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  g_autofree char *key = NULL;
+  Connection *connection;
+
+  if (remote == NULL)
+    return NULL;
+
+  key = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (remote));
+  connection = g_hash_table_lookup (self->connections, key);
+  return connection != NULL ? g_socket_connection_get_socket (connection->connection) : NULL;
+}
+
+static void server_accept_next (McpSseDemoServer *self);
+
+static void
+server_accept (McpSseDemoServer  *self,
+               GSocketConnection *connection)
+{
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GError) error = NULL;
+
+  local = g_socket_connection_get_local_address (connection, &error);
+  if (local != NULL)
+    remote = g_socket_connection_get_remote_address (connection, &error);
+  if (remote == NULL)
+    {
+      /* The client is already gone. */
+      g_debug ("Dropping a connection: %s", error->message);
+      return;
+    }
+
+  server_track_connection (self, connection, remote);
+  if (!soup_server_accept_iostream (self->soup_server, G_IO_STREAM (connection), local, remote, &error))
+    g_warning ("Cannot serve a connection: %s", error->message);
+}
+
+static void
+on_accepted (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  McpSseDemoServer *self = user_data;
+
+  connection = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* the server is gone */
+
+  /* Connections are served from the server's context, whatever context
+   * dispatched this. */
+  g_main_context_push_thread_default (self->context);
+  if (connection != NULL)
+    server_accept (self, connection);
+  else
+    g_warning ("Cannot accept a connection: %s", error->message);
+  server_accept_next (self);
+  g_main_context_pop_thread_default (self->context);
+}
+
+static void
+server_accept_next (McpSseDemoServer *self)
+{
+  g_main_context_push_thread_default (self->context);
+  g_socket_listener_accept_async (self->listener, self->accept_cancellable, on_accepted, self);
+  g_main_context_pop_thread_default (self->context);
+}
+
 static void
 session_watch_socket (Session *session)
 {
-  GSocket *socket = soup_server_message_get_socket (session->msg);
+  GSocket *socket = server_lookup_socket (session->server, session->msg);
 
   if (socket == NULL)
     return;
@@ -1098,11 +1225,21 @@ mcp_sse_demo_server_dispose (GObject *object)
         }
     }
 
+  if (self->listener != NULL)
+    {
+      g_cancellable_cancel (self->accept_cancellable);
+      g_clear_object (&self->accept_cancellable);
+      g_socket_listener_close (self->listener);
+      g_clear_object (&self->listener);
+    }
+
   if (self->soup_server != NULL)
     {
       soup_server_disconnect (self->soup_server);
       g_clear_object (&self->soup_server);
     }
+
+  g_hash_table_remove_all (self->connections);
 
   G_OBJECT_CLASS (mcp_sse_demo_server_parent_class)->dispose (object);
 }
@@ -1113,6 +1250,7 @@ mcp_sse_demo_server_finalize (GObject *object)
   McpSseDemoServer *self = MCP_SSE_DEMO_SERVER (object);
 
   g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->url);
 
@@ -1189,6 +1327,8 @@ mcp_sse_demo_server_init (McpSseDemoServer *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->sessions = g_hash_table_new (g_str_hash, g_str_equal);
+  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                             (GDestroyNotify) connection_free);
   self->batch_writes = TRUE;
   self->soup_server = soup_server_new ("server-header", MCP_SSE_DEMO_SERVER_NAME " ", NULL);
   soup_server_add_handler (self->soup_server, NULL, on_request, self, NULL);
@@ -1208,9 +1348,8 @@ mcp_sse_demo_server_listen (McpSseDemoServer  *self,
 {
   g_autoptr(GInetAddress) inet_address = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
-  g_autoptr(GSocketAddress) local_address = NULL;
-  g_autoptr(GSList) listeners = NULL;
-  gboolean listening;
+  g_autoptr(GSocketAddress) effective_address = NULL;
+  g_autoptr(GSocketListener) listener = NULL;
 
   g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
@@ -1226,19 +1365,16 @@ mcp_sse_demo_server_listen (McpSseDemoServer  *self,
     }
   socket_address = g_inet_socket_address_new (inet_address, port);
 
-  /* The listening socket's source goes to the thread-default context. */
-  g_main_context_push_thread_default (self->context);
-  listening = soup_server_listen (self->soup_server, socket_address, 0, error);
-  g_main_context_pop_thread_default (self->context);
-  if (!listening)
+  listener = g_socket_listener_new ();
+  if (!g_socket_listener_add_address (listener, socket_address, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL, &effective_address, error))
     return FALSE;
 
-  /* Not soup_server_get_uris(): libsoup 3.2 leaks an address there. */
-  listeners = soup_server_get_listeners (self->soup_server);
-  local_address = g_socket_get_local_address (listeners->data, error);
-  if (local_address == NULL)
-    return FALSE;
-  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local_address));
+  self->listener = g_steal_pointer (&listener);
+  self->accept_cancellable = g_cancellable_new ();
+  server_accept_next (self);
+
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective_address));
   self->url = g_strdup_printf (g_inet_address_get_family (inet_address) == G_SOCKET_FAMILY_IPV6
                                ? "http://[%s]:%u/sse" : "http://%s:%u/sse",
                                address, self->port);
