@@ -294,6 +294,16 @@ get_object (JsonNode *node)
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+/* A node holding @object, which it takes. */
+static JsonNode *
+object_node (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
 /* The decoded size of base64 @data, without decoding it. */
 static gsize
 base64_decoded_size (const char *data)
@@ -488,7 +498,7 @@ info_as_json (Tool     *tool,
   if (tools_object != NULL && json_object_has_member (tools_object, "tools"))
     json_object_set_member (object, "tools", json_object_dup_member (tools_object, "tools"));
 
-  return json_node_init_object (json_node_alloc (), object);
+  return object_node (object);
 }
 
 /* Steps */
@@ -848,7 +858,7 @@ parse_command (Tool  *tool,
         return parse_json_argument (args[2], is_call ? "the tool's arguments" : "the request's params",
                                     !is_call, &tool->params);
       if (is_call)
-        tool->params = json_node_init_object (json_node_alloc (), json_object_new ());
+        tool->params = object_node (json_object_new ());
       return EXIT_OK;
     }
 
