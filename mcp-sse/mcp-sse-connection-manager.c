@@ -13,6 +13,7 @@
 #include "mcp-sse-event-parser.h"
 #include "mcp-sse-event.h"
 #include "mcp-sse-json-reader-private.h"
+#include "mcp-sse-json-writer-private.h"
 
 /**
  * McpSseConnectionManager:
@@ -1095,8 +1096,9 @@ send_new (McpSseConnectionManager *self,
           GCancellable            *cancellable)
 {
   Send *send = g_new0 (Send, 1);
-  char *text = json_to_string (message, FALSE);
-  g_autoptr(GBytes) body = g_bytes_new_take (text, strlen (text));
+  gsize length;
+  char *text = mcp_sse_json_writer_write (message, &length);
+  g_autoptr(GBytes) body = g_bytes_new_take (text, length);
 
   send->manager = self;
   send->link.data = send;
