@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mcp-sse-demo-server.h"
+#include "mcp-sse/mcp-sse-json-writer-private.h"
 
 /* A stream is written in chunks of about this size, and a flood produces
  * its next batch only when less than this is still waiting for the socket. */
@@ -171,14 +172,11 @@ static void
 session_send (Session  *session,
               JsonNode *message)
 {
-  g_autofree char *json = NULL;
-
   if (session->ending)
     return;
 
-  json = json_to_string (message, FALSE);
   g_string_append (session->batch, "event: message\ndata: ");
-  g_string_append (session->batch, json);
+  mcp_sse_json_writer_append (session->batch, message, FALSE);
   g_string_append (session->batch, "\n\n");
   session_frame_done (session);
 }
