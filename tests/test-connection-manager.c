@@ -563,6 +563,27 @@ test_request_format (Fixture       *f,
   g_assert_null (soup_message_headers_get_one (post->headers, "MCP-Protocol-Version"));
 }
 
+/* json-glib 1.6's JsonGenerator would write 1e22 as "1e+22.0" and U+001F
+ * as the raw byte: what goes out is JSON. */
+static void
+test_request_strict_json (Fixture       *f,
+                          gconstpointer  user_data)
+{
+  static const char expected[] =
+    "{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":"
+    "{\"big\":1e+22,\"s\":\"a\\u001fb\\u0001\",\"one\":1.0,\"e\":\"\xc3\xa9\"}}";
+  g_autoptr(TestRequest) post = NULL;
+
+  start_connected (f);
+  send_ok (f, "{\"jsonrpc\": \"2.0\", \"method\": \"x\", \"params\": "
+              "{\"big\": 1e22, \"s\": \"a\\u001fb\\u0001\", \"one\": 1.0, \"e\": \"\\u00e9\"}}");
+
+  post = test_server_dup_request (f->server, "POST", ENDPOINT_PATH, 0);
+  g_assert_nonnull (post);
+  g_assert_cmpmem (g_bytes_get_data (post->body, NULL), g_bytes_get_size (post->body),
+                   expected, strlen (expected));
+}
+
 static void
 test_protocol_version (Fixture       *f,
                        gconstpointer  user_data)
@@ -1218,6 +1239,92 @@ test_invalid_json (Fixture       *f,
   g_assert_cmpuint (f->events->len, ==, 4);
   g_assert_cmpuint (f->n_closed, ==, 0);
   assert_state (f, MCP_SSE_CONNECTION_STATE_CONNECTED);
+}
+
+/* Data that JsonParser takes and strict JSON does not: each is an ::error,
+ * and the stream goes on. */
+static void
+test_lax_json (Fixture       *f,
+               gconstpointer  user_data)
+{
+  const char *data = user_data;
+  g_autofree char *events = g_strdup_printf ("data: %s\n\ndata: {\"n\":1}\n\n", data);
+  g_autoptr(TestStream) stream = NULL;
+  McpSseEvent *event;
+
+  start_connected (f);
+  stream = test_server_dup_stream (f->server, 0);
+  test_stream_write (stream, events);
+  wait_messages (f, 1);
+  g_assert_cmpint (message_number (g_ptr_array_index (f->messages, 0)), ==, 1);
+
+  /* The endpoint, the refused data as it was sent, the message. */
+  g_assert_cmpuint (f->events->len, ==, 3);
+  event = g_ptr_array_index (f->events, 1);
+  g_assert_cmpstr (mcp_sse_event_get_data (event), ==, data);
+
+  f->errors_checked = TRUE;
+  g_assert_cmpuint (f->errors->len, ==, 1);
+  g_assert_error ((GError *) g_ptr_array_index (f->errors, 0), MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE);
+  g_assert_cmpuint (f->n_closed, ==, 0);
+  assert_state (f, MCP_SSE_CONNECTION_STATE_CONNECTED);
+}
+
+static JsonNode *
+message_id (JsonNode *message)
+{
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (message));
+  return json_object_get_member (json_node_get_object (message), "id");
+}
+
+static void
+assert_value_type (JsonNode *node,
+                   GType     type)
+{
+  g_assert_nonnull (node);
+  g_assert_cmpint (JSON_NODE_TYPE (node), ==, JSON_NODE_VALUE);
+  g_assert_cmpstr (g_type_name (json_node_get_value_type (node)), ==, g_type_name (type));
+}
+
+/* A JSON-RPC id comes up with the type it was sent with: 1, "1", 1.0 and
+ * 1.5 are four different ids. */
+static void
+test_id_types (Fixture       *f,
+               gconstpointer  user_data)
+{
+  g_autoptr(TestStream) stream = NULL;
+  JsonNode *id;
+
+  start_connected (f);
+  stream = test_server_dup_stream (f->server, 0);
+  test_stream_write (stream,
+                     "data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n"
+                     "data: {\"jsonrpc\":\"2.0\",\"id\":\"1\",\"result\":{}}\n\n"
+                     "data: {\"jsonrpc\":\"2.0\",\"id\":1.5,\"result\":{}}\n\n"
+                     "data: {\"jsonrpc\":\"2.0\",\"id\":1.0,\"result\":{}}\n\n"
+                     "data: {\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"result\":{}}\n\n");
+  wait_messages (f, 5);
+
+  id = message_id (g_ptr_array_index (f->messages, 0));
+  assert_value_type (id, G_TYPE_INT64);
+  g_assert_cmpint (json_node_get_int (id), ==, 1);
+
+  id = message_id (g_ptr_array_index (f->messages, 1));
+  assert_value_type (id, G_TYPE_STRING);
+  g_assert_cmpstr (json_node_get_string (id), ==, "1");
+
+  id = message_id (g_ptr_array_index (f->messages, 2));
+  assert_value_type (id, G_TYPE_DOUBLE);
+  g_assert_cmpfloat (json_node_get_double (id), ==, 1.5);
+
+  id = message_id (g_ptr_array_index (f->messages, 3));
+  assert_value_type (id, G_TYPE_DOUBLE);
+  g_assert_cmpfloat (json_node_get_double (id), ==, 1.0);
+
+  /* Beyond 2^53: exact as an integer, not rounded through a double. */
+  id = message_id (g_ptr_array_index (f->messages, 4));
+  assert_value_type (id, G_TYPE_INT64);
+  g_assert_cmpint (json_node_get_int (id), ==, G_GINT64_CONSTANT (9007199254740993));
 }
 
 static void
@@ -1959,6 +2066,7 @@ main (int   argc,
   ADD ("connect/relative-path-endpoint", test_connect_relative_path);
   ADD ("connect/absolute-endpoint", test_connect_absolute);
   ADD ("request/format", test_request_format);
+  ADD ("request/strict-json", test_request_strict_json);
   ADD ("request/protocol-version", test_protocol_version);
   ADD ("request/custom-headers", test_custom_headers);
   ADD ("request/invalid-headers", test_invalid_headers);
@@ -1990,6 +2098,16 @@ main (int   argc,
   ADD ("stream/comments-keep-alive", test_comments_keep_alive);
   ADD ("stream/invalid-json", test_invalid_json);
   ADD ("stream/line-ends", test_line_ends);
+  ADD_DATA ("stream/lax-json/two-values", "{} {}", test_lax_json);
+  ADD_DATA ("stream/lax-json/leading-zero", "[017]", test_lax_json);
+  ADD_DATA ("stream/lax-json/comment", "/* c */ {}", test_lax_json);
+  ADD_DATA ("stream/lax-json/single-quotes", "'x'", test_lax_json);
+  ADD_DATA ("stream/lax-json/raw-tab", "[\"a\tb\"]", test_lax_json);
+  ADD_DATA ("stream/lax-json/escaped-nul", "\"a\\u0000b\"", test_lax_json);
+  ADD_DATA ("stream/lax-json/array-trailing-comma", "[1,]", test_lax_json);
+  ADD_DATA ("stream/lax-json/object-trailing-comma", "{\"a\":1,}", test_lax_json);
+  ADD_DATA ("stream/lax-json/number-overflow", "1e400", test_lax_json);
+  ADD ("stream/id-types", test_id_types);
   ADD ("stream/many-events", test_many_events);
   ADD ("stream/event-too-large", test_event_too_large);
   ADD ("stream/unknown-event-type", test_unknown_event_type);
