@@ -13,7 +13,6 @@
 #include <mcp-sse/mcp-sse.h>
 
 #include "mcp-sse-demo-server.h"
-#include "mcp-sse/mcp-sse-json-writer-private.h"
 
 enum {
   EXIT_OK = 0,
@@ -265,17 +264,14 @@ fail (Tool         *tool,
     }
 }
 
-/* Not JsonGenerator: json-glib 1.6's writes some doubles and control
- * characters as what is not JSON. */
 static void
 print_json (JsonNode *node,
             gboolean  pretty)
 {
-  g_autoptr(GString) json = g_string_new (NULL);
+  g_autofree char *json = json_to_string (node, pretty);
 
-  mcp_sse_json_writer_append (json, node, pretty);
-  g_string_append_c (json, '\n');
-  fwrite (json->str, 1, json->len, stdout);
+  fputs (json, stdout);
+  fputc ('\n', stdout);
   fflush (stdout);
 }
 
