@@ -117,6 +117,8 @@ struct _Connection
   gulong start_cancelled_id;
   GSource *connect_deadline;
   GSource *read_deadline;
+  GSource *read_source;             /* watches the stream once connected */
+  GSocket *socket;                  /* of the GET's connection, if it made one */
   double read_timeout;              /* what read_deadline was armed with */
   gint64 last_read;                 /* monotonic time of the last bytes */
   guint8 *buffer;
@@ -437,6 +439,15 @@ close_stream_now (GInputStream *stream)
 }
 
 static void
+connection_forget_get (Connection *conn)
+{
+  if (conn->msg != NULL)
+    g_signal_handlers_disconnect_by_data (conn->msg, conn);
+  g_clear_object (&conn->msg);
+  g_clear_object (&conn->socket);
+}
+
+static void
 connection_clear (Connection *conn)
 {
   g_assert (conn->manager == NULL);
@@ -450,10 +461,11 @@ connection_clear (Connection *conn)
 
   deadline_clear (&conn->connect_deadline);
   deadline_clear (&conn->read_deadline);
+  deadline_clear (&conn->read_source);
   if (conn->parser != NULL)
     g_signal_handlers_disconnect_by_data (conn->parser, conn);
   g_clear_object (&conn->parser);
-  g_clear_object (&conn->msg);
+  connection_forget_get (conn);
   g_clear_object (&conn->session);
   g_clear_object (&conn->cancellable);
   g_clear_pointer (&conn->uri, g_uri_unref);
@@ -491,6 +503,7 @@ connection_detach (Connection *conn)
   g_clear_object (&conn->start_cancellable);
   deadline_clear (&conn->connect_deadline);
   deadline_clear (&conn->read_deadline);
+  deadline_clear (&conn->read_source);
 
   connection_unref (conn);
 }
@@ -788,12 +801,18 @@ connection_take_read (Connection *conn,
   return TRUE;
 }
 
+typedef enum
+{
+  READ_WOULD_BLOCK,  /* all that had arrived was read */
+  READ_MORE,         /* a turn's worth was read; there may be more */
+  READ_ENDED,        /* the connection ended, or was detached */
+} ReadOutcome;
+
 /* Reads what has already arrived without going back to the main loop: a
  * chunked body gives at most one chunk per read, so a server that writes
  * every event on its own would otherwise cost a main loop iteration per
- * event. Stops after MAX_READ_SIZE bytes to let other sources run.
- * Returns TRUE when an asynchronous read should follow. */
-static gboolean
+ * event. Stops after MAX_READ_SIZE bytes to let other sources run. */
+static ReadOutcome
 connection_read_ready (Connection *conn)
 {
   GPollableInputStream *pollable = G_POLLABLE_INPUT_STREAM (conn->stream);
@@ -809,14 +828,121 @@ connection_read_ready (Connection *conn)
       if (n_read < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           g_error_free (error);
-          return TRUE;
+          return READ_WOULD_BLOCK;
         }
       if (!connection_take_read (conn, n_read, error))
-        return FALSE;
+        return READ_ENDED;
       total += n_read;
     }
 
-  return TRUE;
+  return READ_MORE;
+}
+
+static gboolean
+connection_watched_ready (Connection *conn)
+{
+  switch (connection_read_ready (conn))
+    {
+    case READ_WOULD_BLOCK:
+      return G_SOURCE_CONTINUE;
+
+    case READ_MORE:
+      /* The rest may wait in libsoup's buffers, which the watch cannot
+       * see: an asynchronous read takes over until a read would block. */
+      g_clear_pointer (&conn->read_source, g_source_unref);
+      connection_read (conn);
+      return G_SOURCE_REMOVE;
+
+    case READ_ENDED:
+    default:
+      return G_SOURCE_REMOVE;
+    }
+}
+
+static gboolean
+on_socket_ready (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  return connection_watched_ready (user_data);
+}
+
+static gboolean
+on_stream_ready (GObject  *stream,
+                 gpointer  user_data)
+{
+  return connection_watched_ready (user_data);
+}
+
+/* Once connected, a source that stays attached replaces the asynchronous
+ * reads, which cost half a dozen GSources each (a GTask's, one per
+ * libsoup stream layer, the socket's and the cancellable's), made and
+ * dropped on every read; and every GSource on a main context costs each
+ * iteration of it, for every connection there. Best is a watch on the
+ * socket of the connection, one source; when libsoup reused a connection
+ * for the GET, a watch on the stream's layers.
+ *
+ * The watch starts after a read would block, when every layer waits for
+ * the socket, and a read never stops short of that while it watches. Not
+ * for HTTP/2, whose streams share a connection: another stream's read may
+ * bring in ours without the socket telling. */
+static gboolean
+connection_can_watch (Connection *conn)
+{
+  return conn->start_task == NULL &&
+         soup_message_get_http_version (conn->msg) != SOUP_HTTP_2_0;
+}
+
+static void
+connection_watch (Connection *conn)
+{
+  GSource *source;
+
+  if (conn->socket != NULL)
+    {
+      source = g_socket_create_source (conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+      g_source_set_callback (source, G_SOURCE_FUNC (on_socket_ready),
+                             connection_ref (conn), (GDestroyNotify) connection_unref);
+    }
+  else
+    {
+      source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (conn->stream), NULL);
+      g_source_set_callback (source, G_SOURCE_FUNC (on_stream_ready),
+                             connection_ref (conn), (GDestroyNotify) connection_unref);
+    }
+
+  g_source_set_static_name (source, "[mcp-sse] stream");
+  conn->read_source = source;
+  g_source_attach (source, conn->manager->context);
+}
+
+/* Goes on after an asynchronous read. */
+static void
+connection_read_on (Connection *conn)
+{
+  if (!conn->pollable)
+    {
+      connection_read (conn);
+      return;
+    }
+
+  switch (connection_read_ready (conn))
+    {
+    case READ_WOULD_BLOCK:
+      if (connection_can_watch (conn))
+        connection_watch (conn);
+      else
+        connection_read (conn);
+      break;
+
+    case READ_MORE:
+      connection_read (conn);
+      break;
+
+    case READ_ENDED:
+    default:
+      break;
+    }
 }
 
 static void
@@ -838,9 +964,8 @@ on_read (GObject      *source,
       return;
     }
 
-  if (connection_take_read (conn, n_read, error) &&
-      (!conn->pollable || connection_read_ready (conn)))
-    connection_read (conn);
+  if (connection_take_read (conn, n_read, error))
+    connection_read_on (conn);
 
   if (conn->manager == NULL)
     connection_finish_start (conn, NULL);
@@ -953,14 +1078,29 @@ on_get_sent (GObject      *source,
   connection_unref (conn);
 }
 
+/* Keeps the socket of the connection that libsoup makes for the GET, for
+ * connection_watch(). */
+static void
+on_get_network_event (SoupMessage        *msg,
+                      GSocketClientEvent  event,
+                      GIOStream          *stream,
+                      gpointer            user_data)
+{
+  Connection *conn = user_data;
+
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (stream))
+    g_set_object (&conn->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)));
+}
+
 static void
 connection_send_get (Connection *conn)
 {
   McpSseConnectionManager *self = conn->manager;
   SoupMessageHeaders *headers;
 
-  g_clear_object (&conn->msg);
+  connection_forget_get (conn);
   conn->msg = new_request (self, SOUP_METHOD_GET, conn->uri);
+  g_signal_connect (conn->msg, "network-event", G_CALLBACK (on_get_network_event), conn);
   headers = soup_message_get_request_headers (conn->msg);
   soup_message_headers_replace (headers, "Accept", "text/event-stream");
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
