@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  *   scale-bench [--url URL] [--clients N] [--seconds S] [--interval-ms MS]
- *               [--parallel K] [--shared-session]
+ *               [--parallel K] [--shared-session] [--setup-timeout T]
  *
  * Connects and initializes N clients, every one on the thread-default
  * main context of the main thread, at most K connecting at a time. Each
@@ -22,7 +22,8 @@
  * Each client has its own SoupSession, as mcp_sse_client_new_for_url()
  * makes it, unless --shared-session gives them all one session.
  * Without --url the program starts the demo server on a thread of its own
- * (for the smoke runs). It fails when a client fails or falls silent.
+ * (for the smoke runs). It fails when a client fails, or when not every
+ * client has heard from the server within T seconds (default 300).
  */
 
 #include <stdio.h>
@@ -33,9 +34,6 @@
 #include <mcp-sse/mcp-sse.h>
 
 #include "bench-server.h"
-
-/* How long connecting all clients, or a message to each, may take. */
-#define SETUP_TIMEOUT_SECONDS 300
 
 typedef struct _Scale Scale;
 
@@ -57,6 +55,7 @@ struct _Scale
   guint n_heard;            /* peers that received at least one message */
   guint64 received;
   guint interval_ms;
+  double setup_timeout;
   SoupSession *session;     /* NULL: one session per client */
   GError *error;
 };
@@ -215,7 +214,7 @@ static gboolean
 wait_all_heard (Scale   *scale,
                 GError **error)
 {
-  gint64 deadline = g_get_monotonic_time () + SETUP_TIMEOUT_SECONDS * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) (scale->setup_timeout * G_USEC_PER_SEC);
 
   while (scale->error == NULL && scale->n_heard < scale->n_peers &&
          g_get_monotonic_time () < deadline)
@@ -229,8 +228,8 @@ wait_all_heard (Scale   *scale,
   if (scale->n_heard < scale->n_peers)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                   "%u of %u clients connected, %u heard from the server within %d s",
-                   scale->n_connected, scale->n_peers, scale->n_heard, SETUP_TIMEOUT_SECONDS);
+                   "%u of %u clients connected, %u heard from the server within %g s",
+                   scale->n_connected, scale->n_peers, scale->n_heard, scale->setup_timeout);
       return FALSE;
     }
 
@@ -300,32 +299,26 @@ scale_stop (Scale *scale)
 }
 
 static gboolean
-run (const char  *url,
-     guint        n_clients,
+run (Scale       *scale,
+     const char  *url,
      double       seconds,
-     guint        interval_ms,
-     guint        parallel,
      gboolean     shared_session,
      GError     **error)
 {
-  Scale scale = { 0 };
   long rss0 = rss_kb ();
   gboolean ok;
 
-  scale.peers = g_new0 (Peer, n_clients);
-  scale.n_peers = n_clients;
-  scale.parallel = parallel;
-  scale.interval_ms = interval_ms;
+  scale->peers = g_new0 (Peer, scale->n_peers);
   if (shared_session)
-    scale.session = soup_session_new_with_options ("max-conns", n_clients + 64,
-                                                   "max-conns-per-host", n_clients + 64,
-                                                   "timeout", 0,
-                                                   NULL);
+    scale->session = soup_session_new_with_options ("max-conns", scale->n_peers + 64,
+                                                    "max-conns-per-host", scale->n_peers + 64,
+                                                    "timeout", 0,
+                                                    NULL);
 
-  connect_next (&scale, url);
-  ok = wait_all_heard (&scale, error) && measure (&scale, rss0, seconds, error);
+  connect_next (scale, url);
+  ok = wait_all_heard (scale, error) && measure (scale, rss0, seconds, error);
 
-  scale_stop (&scale);
+  scale_stop (scale);
   return ok;
 }
 
@@ -339,6 +332,7 @@ main (int   argc,
   gint interval_ms = 1000;
   gint parallel = 32;
   gboolean shared_session = FALSE;
+  double setup_timeout = 300;
   const GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, "The demo server's event stream (default: a demo server in this process)", "URL" },
     { "clients", 0, 0, G_OPTION_ARG_INT, &clients, "Clients (default 1000)", "N" },
@@ -346,11 +340,13 @@ main (int   argc,
     { "interval-ms", 0, 0, G_OPTION_ARG_INT, &interval_ms, "Milliseconds between the messages to each client (default 1000)", "MS" },
     { "parallel", 0, 0, G_OPTION_ARG_INT, &parallel, "Clients connecting at a time (default 32)", "K" },
     { "shared-session", 0, 0, G_OPTION_ARG_NONE, &shared_session, "One SoupSession for all clients", NULL },
+    { "setup-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &setup_timeout, "Seconds for every client to hear from the server (default 300)", "T" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- measure many McpSseClients on one thread");
   g_autoptr(GError) error = NULL;
   BenchServer *server = NULL;
+  Scale scale = { 0 };
   gboolean ok;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -359,9 +355,11 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  if (clients < 1 || seconds <= 0 || interval_ms < 1 || interval_ms > 60000 || parallel < 1)
+  if (clients < 1 || seconds <= 0 || interval_ms < 1 || interval_ms > 60000 || parallel < 1 ||
+      setup_timeout <= 0)
     {
-      g_printerr ("--clients, --seconds and --parallel must be positive, --interval-ms 1 to 60000\n");
+      g_printerr ("--clients, --seconds, --parallel and --setup-timeout must be positive, "
+                  "--interval-ms 1 to 60000\n");
       return 2;
     }
 
@@ -376,7 +374,11 @@ main (int   argc,
       url = g_strdup (bench_server_get_url (server));
     }
 
-  ok = run (url, clients, seconds, interval_ms, parallel, shared_session, &error);
+  scale.n_peers = clients;
+  scale.parallel = parallel;
+  scale.interval_ms = interval_ms;
+  scale.setup_timeout = setup_timeout;
+  ok = run (&scale, url, seconds, shared_session, &error);
   if (!ok)
     g_printerr ("scale-bench: %s\n", error->message);
 
