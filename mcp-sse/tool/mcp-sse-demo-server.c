@@ -1338,6 +1338,27 @@ mcp_sse_demo_server_new (void)
   return g_object_new (MCP_SSE_TYPE_DEMO_SERVER, NULL);
 }
 
+/* libsoup 3.2 keeps a connection open after a response only while the
+ * SoupServer has a listener of its own (request_finished() in
+ * soup-server.c): without one, every request would need a new connection,
+ * and a client that sends its next request on the old one sees it closed.
+ * This listener, on another ephemeral port that nobody is told of, is only
+ * there for that; it accepts nothing, so it leaks nothing. */
+static gboolean
+server_keep_connections_alive (McpSseDemoServer  *self,
+                               GInetAddress      *inet_address,
+                               GError           **error)
+{
+  g_autoptr(GSocketAddress) unused_address = g_inet_socket_address_new (inet_address, 0);
+  gboolean listening;
+
+  g_main_context_push_thread_default (self->context);
+  listening = soup_server_listen (self->soup_server, unused_address, 0, error);
+  g_main_context_pop_thread_default (self->context);
+
+  return listening;
+}
+
 gboolean
 mcp_sse_demo_server_listen (McpSseDemoServer  *self,
                             const char        *address,
@@ -1365,7 +1386,8 @@ mcp_sse_demo_server_listen (McpSseDemoServer  *self,
 
   listener = g_socket_listener_new ();
   if (!g_socket_listener_add_address (listener, socket_address, G_SOCKET_TYPE_STREAM,
-                                      G_SOCKET_PROTOCOL_TCP, NULL, &effective_address, error))
+                                      G_SOCKET_PROTOCOL_TCP, NULL, &effective_address, error) ||
+      !server_keep_connections_alive (self, inet_address, error))
     return FALSE;
 
   self->listener = g_steal_pointer (&listener);
