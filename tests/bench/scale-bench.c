@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  *   scale-bench [--url URL] [--clients N] [--seconds S] [--interval-ms MS]
- *               [--parallel K] [--shared-session] [--setup-timeout T]
+ *               [--parallel K] [--shared-session] [--connection-close]
+ *               [--setup-timeout T]
  *
  * Connects and initializes N clients, every one on the thread-default
  * main context of the main thread, at most K connecting at a time. Each
@@ -20,7 +21,10 @@
  *  - us_per_message: that CPU time divided by the messages received.
  *
  * Each client has its own SoupSession, as mcp_sse_client_new_for_url()
- * makes it, unless --shared-session gives them all one session.
+ * makes it, unless --shared-session gives them all one session. libsoup
+ * opens a new connection for every POST and keeps the last ones idle for
+ * a minute; --connection-close sends `Connection: close` so that the
+ * server closes each POST's connection once it answered.
  * Without --url the program starts the demo server on a thread of its own
  * (for the smoke runs). It fails when a client fails, or when not every
  * client has heard from the server within T seconds (default 300).
@@ -56,6 +60,7 @@ struct _Scale
   guint64 received;
   guint interval_ms;
   double setup_timeout;
+  gboolean connection_close;
   SoupSession *session;     /* NULL: one session per client */
   GError *error;
 };
@@ -181,10 +186,9 @@ new_client (Scale      *scale,
 {
   g_autoptr(McpSseConnectionManager) manager = NULL;
 
-  if (scale->session == NULL)
-    return mcp_sse_client_new_for_url (url);
-
   manager = mcp_sse_connection_manager_new_full (url, NULL, 5, 300, scale->session);
+  if (scale->connection_close)
+    mcp_sse_connection_manager_set_header (manager, "Connection", "close");
   return mcp_sse_client_new (MCP_SSE_TRANSPORT (manager));
 }
 
@@ -333,6 +337,7 @@ main (int   argc,
   gint parallel = 32;
   gboolean shared_session = FALSE;
   double setup_timeout = 300;
+  gboolean connection_close = FALSE;
   const GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, "The demo server's event stream (default: a demo server in this process)", "URL" },
     { "clients", 0, 0, G_OPTION_ARG_INT, &clients, "Clients (default 1000)", "N" },
@@ -340,6 +345,7 @@ main (int   argc,
     { "interval-ms", 0, 0, G_OPTION_ARG_INT, &interval_ms, "Milliseconds between the messages to each client (default 1000)", "MS" },
     { "parallel", 0, 0, G_OPTION_ARG_INT, &parallel, "Clients connecting at a time (default 32)", "K" },
     { "shared-session", 0, 0, G_OPTION_ARG_NONE, &shared_session, "One SoupSession for all clients", NULL },
+    { "connection-close", 0, 0, G_OPTION_ARG_NONE, &connection_close, "Send Connection: close", NULL },
     { "setup-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &setup_timeout, "Seconds for every client to hear from the server (default 300)", "T" },
     { NULL }
   };
@@ -378,6 +384,7 @@ main (int   argc,
   scale.parallel = parallel;
   scale.interval_ms = interval_ms;
   scale.setup_timeout = setup_timeout;
+  scale.connection_close = connection_close;
   ok = run (&scale, url, seconds, shared_session, &error);
   if (!ok)
     g_printerr ("scale-bench: %s\n", error->message);
