@@ -124,6 +124,7 @@ struct _McpSseDemoServer
   char *url;
   guint n_sessions;
   gboolean batch_writes;
+  gboolean keep_alive;
 };
 
 enum {
@@ -1387,7 +1388,7 @@ mcp_sse_demo_server_listen (McpSseDemoServer  *self,
   listener = g_socket_listener_new ();
   if (!g_socket_listener_add_address (listener, socket_address, G_SOCKET_TYPE_STREAM,
                                       G_SOCKET_PROTOCOL_TCP, NULL, &effective_address, error) ||
-      !server_keep_connections_alive (self, inet_address, error))
+      (self->keep_alive && !server_keep_connections_alive (self, inet_address, error)))
     return FALSE;
 
   self->listener = g_steal_pointer (&listener);
@@ -1424,6 +1425,16 @@ mcp_sse_demo_server_get_soup_server (McpSseDemoServer *self)
   g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), NULL);
 
   return self->soup_server;
+}
+
+void
+mcp_sse_demo_server_set_keep_alive (McpSseDemoServer *self,
+                                    gboolean          keep_alive)
+{
+  g_return_if_fail (MCP_SSE_IS_DEMO_SERVER (self));
+  g_return_if_fail (self->listener == NULL);
+
+  self->keep_alive = keep_alive;
 }
 
 gboolean

@@ -83,6 +83,14 @@ char             *mcp_sse_demo_server_dup_url           (McpSseDemoServer  *self
  * signals to watch the requests, or add handlers of their own. */
 SoupServer       *mcp_sse_demo_server_get_soup_server   (McpSseDemoServer  *self);
 
+/* Whether connections stay open after a response, for clients that send
+ * their next request on the same connection (default FALSE; set it before
+ * listening). It needs a second, unused libsoup listener (see
+ * server_keep_connections_alive()), and the connections it keeps open are
+ * still open when an in-process server is torn down, so tests leave it off. */
+void              mcp_sse_demo_server_set_keep_alive    (McpSseDemoServer  *self,
+                                                         gboolean           keep_alive);
+
 /* Property "batch-writes" (default TRUE): TRUE writes the stream in
  * batches of up to 64 KiB, FALSE writes every event on its own, one HTTP
  * chunk each. Applies to streams opened later. */

@@ -930,6 +930,7 @@ start_demo_server (Tool *tool)
   g_autoptr(GError) error = NULL;
 
   tool->demo_server = mcp_sse_demo_server_new ();
+  mcp_sse_demo_server_set_keep_alive (tool->demo_server, TRUE);
   if (!mcp_sse_demo_server_listen (tool->demo_server, "127.0.0.1", opt_port, &error))
     {
       print_error ("cannot start the demo server on 127.0.0.1 port %d: %s", opt_port, error->message);
