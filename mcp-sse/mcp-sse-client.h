@@ -28,132 +28,132 @@ G_BEGIN_DECLS
 
 #define MCP_SSE_TYPE_CLIENT (mcp_sse_client_get_type ())
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (McpSseClient, mcp_sse_client, MCP_SSE, CLIENT, GObject)
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 McpSseClient    *mcp_sse_client_new                     (McpSseTransport      *transport);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 McpSseClient    *mcp_sse_client_new_for_url             (const char           *url);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 McpSseTransport *mcp_sse_client_get_transport           (McpSseClient         *self);
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_connect_async           (McpSseClient         *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 gboolean         mcp_sse_client_connect_finish          (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_stop                    (McpSseClient         *self);
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_request_async           (McpSseClient         *self,
                                                          const char           *method,
                                                          JsonNode             *params,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_request_finish          (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_notify_async            (McpSseClient         *self,
                                                          const char           *method,
                                                          JsonNode             *params,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 gboolean         mcp_sse_client_notify_finish           (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_ping_async              (McpSseClient         *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_ping_finish             (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_list_tools_async        (McpSseClient         *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_list_tools_finish       (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_call_tool_async         (McpSseClient         *self,
                                                          const char           *name,
                                                          JsonNode             *arguments,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_call_tool_finish        (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_list_resources_async    (McpSseClient         *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_list_resources_finish   (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_read_resource_async     (McpSseClient         *self,
                                                          const char           *uri,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_read_resource_finish    (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_list_prompts_async      (McpSseClient         *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_list_prompts_finish     (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_get_prompt_async        (McpSseClient         *self,
                                                          const char           *name,
                                                          JsonNode             *arguments,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_get_prompt_finish       (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_reply_async             (McpSseClient         *self,
                                                          JsonNode             *id,
                                                          JsonNode             *result,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 gboolean         mcp_sse_client_reply_finish            (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_reply_error_async       (McpSseClient         *self,
                                                          JsonNode             *id,
                                                          int                   code,
@@ -162,32 +162,32 @@ void             mcp_sse_client_reply_error_async       (McpSseClient         *s
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 gboolean         mcp_sse_client_reply_error_finish      (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 const char      *mcp_sse_client_get_protocol_version    (McpSseClient         *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_get_server_info         (McpSseClient         *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_get_server_capabilities (McpSseClient         *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 const char      *mcp_sse_client_get_instructions        (McpSseClient         *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 double           mcp_sse_client_get_request_timeout     (McpSseClient         *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_set_request_timeout     (McpSseClient         *self,
                                                          double                request_timeout);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_get_client_info         (McpSseClient         *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_set_client_info         (McpSseClient         *self,
                                                          JsonNode             *client_info);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_get_capabilities        (McpSseClient         *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_set_capabilities        (McpSseClient         *self,
                                                          JsonNode             *capabilities);
 

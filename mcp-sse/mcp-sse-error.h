@@ -100,11 +100,11 @@ typedef enum
   MCP_SSE_JSONRPC_ERROR_INTERNAL_ERROR = -32603,
 } McpSseJsonrpcError;
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 GQuark    mcp_sse_error_quark            (void);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 GQuark    mcp_sse_jsonrpc_error_quark    (void);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 JsonNode *mcp_sse_jsonrpc_error_get_data (const GError *error);
 
 G_END_DECLS

@@ -26,27 +26,27 @@ G_BEGIN_DECLS
 
 #define MCP_SSE_TYPE_EVENT_PARSER (mcp_sse_event_parser_get_type ())
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (McpSseEventParser, mcp_sse_event_parser, MCP_SSE, EVENT_PARSER, GObject)
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 McpSseEventParser *mcp_sse_event_parser_new                (void);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 gboolean           mcp_sse_event_parser_feed               (McpSseEventParser  *self,
                                                             const guint8       *data,
                                                             gsize               length,
                                                             GError            **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void               mcp_sse_event_parser_end                (McpSseEventParser  *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void               mcp_sse_event_parser_reset              (McpSseEventParser  *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 const char        *mcp_sse_event_parser_get_last_event_id  (McpSseEventParser  *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 gint64             mcp_sse_event_parser_get_retry          (McpSseEventParser  *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 guint64            mcp_sse_event_parser_get_max_event_size (McpSseEventParser  *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void               mcp_sse_event_parser_set_max_event_size (McpSseEventParser  *self,
                                                             guint64             max_event_size);
 

@@ -38,7 +38,7 @@ typedef enum
 
 #define MCP_SSE_TYPE_TRANSPORT (mcp_sse_transport_get_type ())
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 G_DECLARE_INTERFACE (McpSseTransport, mcp_sse_transport, MCP_SSE, TRANSPORT, GObject)
 
 /**
@@ -80,32 +80,32 @@ struct _McpSseTransportInterface
   gpointer padding[8];
 };
 
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void                  mcp_sse_transport_start_async          (McpSseTransport      *self,
                                                               GCancellable         *cancellable,
                                                               GAsyncReadyCallback   callback,
                                                               gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 gboolean              mcp_sse_transport_start_finish         (McpSseTransport      *self,
                                                               GAsyncResult         *result,
                                                               GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void                  mcp_sse_transport_send_async           (McpSseTransport      *self,
                                                               JsonNode             *message,
                                                               GCancellable         *cancellable,
                                                               GAsyncReadyCallback   callback,
                                                               gpointer              user_data);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 gboolean              mcp_sse_transport_send_finish          (McpSseTransport      *self,
                                                               GAsyncResult         *result,
                                                               GError              **error);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void                  mcp_sse_transport_stop                 (McpSseTransport      *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 McpSseConnectionState mcp_sse_transport_get_state            (McpSseTransport      *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 char                 *mcp_sse_transport_dup_protocol_version (McpSseTransport      *self);
-MCP_SSE_AVAILABLE_IN_ALL
+MCP_SSE_AVAILABLE_IN_1_0
 void                  mcp_sse_transport_set_protocol_version (McpSseTransport      *self,
                                                               const char           *protocol_version);
 

@@ -11,7 +11,7 @@
 
 #include <mcp-sse/mcp-sse.h>
 
-#include "mcp-sse/mcp-sse-json-reader-private.h"
+#include "mcp-sse-json-reader-private.h"
 
 /* Helpers */
 

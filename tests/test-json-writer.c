@@ -13,8 +13,8 @@
 
 #include <mcp-sse/mcp-sse.h>
 
-#include "mcp-sse/mcp-sse-json-reader-private.h"
-#include "mcp-sse/mcp-sse-json-writer-private.h"
+#include "mcp-sse-json-reader-private.h"
+#include "mcp-sse-json-writer-private.h"
 
 /* Helpers */
 

@@ -11,7 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mcp-sse-demo-server.h"
-#include "mcp-sse/mcp-sse-json-writer-private.h"
+#include "mcp-sse-json-writer-private.h"
 
 /* A stream is written in chunks of about this size, and a flood produces
  * its next batch only when less than this is still waiting for the socket. */

@@ -34,7 +34,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mcp-sse/mcp-sse-json-reader-private.h"
+#include "mcp-sse-json-reader-private.h"
 
 static const char flood_notification[] =
   "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","

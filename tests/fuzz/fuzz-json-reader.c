@@ -19,8 +19,8 @@
 
 #include <mcp-sse/mcp-sse.h>
 
-#include "mcp-sse/mcp-sse-json-reader-private.h"
-#include "mcp-sse/mcp-sse-json-writer-private.h"
+#include "mcp-sse-json-reader-private.h"
+#include "mcp-sse-json-writer-private.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *input,
                             size_t        size);

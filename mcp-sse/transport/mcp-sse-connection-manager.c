@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include "mcp-sse-connection-manager.h"
+#include "mcp-sse-debug-private.h"
 #include "mcp-sse-enum-types.h"
 #include "mcp-sse-error.h"
 #include "mcp-sse-event-parser.h"
 #include "mcp-sse-event.h"
 #include "mcp-sse-json-reader-private.h"
 #include "mcp-sse-json-writer-private.h"
+#include "mcp-sse-redact-private.h"
 
 /**
  * McpSseConnectionManager:
@@ -176,38 +178,6 @@ static void connection_read (Connection *conn);
 
 /* Debug logging */
 
-static gboolean
-debug_enabled (void)
-{
-  static gsize initialized;
-  static gboolean enabled;
-
-  if (g_once_init_enter (&initialized))
-    {
-      const char *value = g_getenv ("MCP_SSE_DEBUG");
-
-      enabled = value != NULL && *value != '\0' && strcmp (value, "0") != 0;
-      g_once_init_leave (&initialized, 1);
-    }
-
-  return enabled;
-}
-
-static gboolean
-header_line_is_secret (const char *line)
-{
-  static const char * const secret_headers[] = {
-    "Authorization:", "Proxy-Authorization:", "Cookie:", "Set-Cookie:",
-  };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (secret_headers); i++)
-    if (g_ascii_strncasecmp (line, secret_headers[i], strlen (secret_headers[i])) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
 static void
 print_http_log (SoupLogger         *logger,
                 SoupLoggerLogLevel  level,
@@ -215,14 +185,9 @@ print_http_log (SoupLogger         *logger,
                 const char         *data,
                 gpointer            user_data)
 {
-  if (header_line_is_secret (data))
-    {
-      const char *colon = strchr (data, ':');
+  g_autofree char *line = mcp_sse_redact_header_line (data);
 
-      g_message ("%c %.*s: [masked]", direction, (int) (colon - data), data);
-    }
-  else
-    g_message ("%c %s", direction, data);
+  mcp_sse_debug_print (MCP_SSE_DEBUG_HTTP, "%c %s", direction, line);
 }
 
 static void
@@ -401,8 +366,8 @@ set_state (McpSseConnectionManager *self,
   if (self->state == state)
     return;
 
-  if (debug_enabled ())
-    g_message ("%s: %s -> %s", self->display_url, state_name (self->state), state_name (state));
+  MCP_SSE_NOTE (TRANSPORT, "%s: %s -> %s", self->display_url,
+                state_name (self->state), state_name (state));
 
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
@@ -538,8 +503,7 @@ connection_fail_start (Connection *conn,
   McpSseConnectionManager *self = conn->manager;
   g_autoptr(GTask) task = g_steal_pointer (&conn->start_task);
 
-  if (debug_enabled ())
-    g_message ("%s: start failed: %s", self->display_url, error->message);
+  MCP_SSE_NOTE (TRANSPORT, "%s: start failed: %s", self->display_url, error->message);
 
   connection_detach (conn);
   set_state (self, MCP_SSE_CONNECTION_STATE_CLOSED);
@@ -554,8 +518,7 @@ connection_close (Connection *conn,
   g_autoptr(McpSseConnectionManager) self = g_object_ref (conn->manager);
   g_autoptr(GError) reason = error;
 
-  if (debug_enabled ())
-    g_message ("%s: closed: %s", self->display_url, reason->message);
+  MCP_SSE_NOTE (TRANSPORT, "%s: closed: %s", self->display_url, reason->message);
 
   connection_detach (conn);
   fail_sends (self, reason);
@@ -1381,8 +1344,7 @@ mcp_sse_connection_manager_real_stop (McpSseTransport *transport)
   hold = g_object_ref (self);
   was_connected = self->state == MCP_SSE_CONNECTION_STATE_CONNECTED;
 
-  if (debug_enabled ())
-    g_message ("%s: stopped", self->display_url);
+  MCP_SSE_NOTE (TRANSPORT, "%s: stopped", self->display_url);
 
   connection_detach (self->connection);
   fail_sends (self, NULL);
@@ -1425,7 +1387,7 @@ mcp_sse_connection_manager_constructed (GObject *object)
                                                      "timeout", 0,
                                                      "user-agent", "mcp-sse/" PACKAGE_VERSION,
                                                      NULL);
-      if (debug_enabled ())
+      if (MCP_SSE_DEBUG_ENABLED (HTTP))
         add_http_logger (self->session);
     }
 }

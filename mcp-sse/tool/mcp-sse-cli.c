@@ -1,4 +1,4 @@
-/* mcp-sse-tool.c: the mcp-sse command, an MCP client for the terminal
+/* mcp-sse-cli.c: the mcp-sse command, an MCP client for the terminal
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -10,6 +10,7 @@
 #include "mcp-sse-client.h"
 #include "mcp-sse-connection-manager.h"
 #include "mcp-sse-error-private.h"
+#include "mcp-sse-marshal.h"
 
 /**
  * McpSseClient:
@@ -196,204 +197,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (McpSseClient, mcp_sse_client, G_TYPE_OBJECT)
-
-/* Marshallers: the per-message signals get specific and va marshallers
- * rather than the generic, libffi-based one. Their arguments are all
- * declared with G_SIGNAL_TYPE_STATIC_SCOPE, so nothing is copied. */
-
-static inline void
-closure_order (GClosure  *closure,
-               gpointer   instance,
-               gpointer  *data1,
-               gpointer  *data2)
-{
-  if (G_CCLOSURE_SWAP_DATA (closure))
-    {
-      *data1 = closure->data;
-      *data2 = instance;
-    }
-  else
-    {
-      *data1 = instance;
-      *data2 = closure->data;
-    }
-}
-
-typedef void (*NotificationFunc) (gpointer    data1,
-                                  const char *method,
-                                  JsonNode   *params,
-                                  gpointer    data2);
-
-static void
-marshal_VOID__STRING_BOXED (GClosure     *closure,
-                            GValue       *return_value,
-                            guint         n_param_values,
-                            const GValue *param_values,
-                            gpointer      invocation_hint,
-                            gpointer      marshal_data)
-{
-  GCClosure *cc = (GCClosure *) closure;
-  NotificationFunc callback;
-  gpointer data1, data2;
-
-  g_return_if_fail (n_param_values == 3);
-
-  closure_order (closure, g_value_peek_pointer (&param_values[0]), &data1, &data2);
-  callback = (NotificationFunc) (marshal_data != NULL ? marshal_data : cc->callback);
-  callback (data1,
-            g_value_get_string (&param_values[1]),
-            g_value_get_boxed (&param_values[2]),
-            data2);
-}
-
-static void
-marshal_VOID__STRING_BOXEDv (GClosure *closure,
-                             GValue   *return_value,
-                             gpointer  instance,
-                             va_list   args,
-                             gpointer  marshal_data,
-                             int       n_params,
-                             GType    *param_types)
-{
-  GCClosure *cc = (GCClosure *) closure;
-  NotificationFunc callback;
-  gpointer data1, data2;
-  const char *method;
-  JsonNode *params;
-  va_list args_copy;
-
-  G_VA_COPY (args_copy, args);
-  method = va_arg (args_copy, const char *);
-  params = va_arg (args_copy, JsonNode *);
-  va_end (args_copy);
-
-  closure_order (closure, instance, &data1, &data2);
-  callback = (NotificationFunc) (marshal_data != NULL ? marshal_data : cc->callback);
-  callback (data1, method, params, data2);
-}
-
-typedef gboolean (*RequestFunc) (gpointer    data1,
-                                 const char *method,
-                                 JsonNode   *id,
-                                 JsonNode   *params,
-                                 gpointer    data2);
-
-static void
-marshal_BOOLEAN__STRING_BOXED_BOXED (GClosure     *closure,
-                                     GValue       *return_value,
-                                     guint         n_param_values,
-                                     const GValue *param_values,
-                                     gpointer      invocation_hint,
-                                     gpointer      marshal_data)
-{
-  GCClosure *cc = (GCClosure *) closure;
-  RequestFunc callback;
-  gpointer data1, data2;
-  gboolean handled;
-
-  g_return_if_fail (return_value != NULL);
-  g_return_if_fail (n_param_values == 4);
-
-  closure_order (closure, g_value_peek_pointer (&param_values[0]), &data1, &data2);
-  callback = (RequestFunc) (marshal_data != NULL ? marshal_data : cc->callback);
-  handled = callback (data1,
-                      g_value_get_string (&param_values[1]),
-                      g_value_get_boxed (&param_values[2]),
-                      g_value_get_boxed (&param_values[3]),
-                      data2);
-  g_value_set_boolean (return_value, handled);
-}
-
-static void
-marshal_BOOLEAN__STRING_BOXED_BOXEDv (GClosure *closure,
-                                      GValue   *return_value,
-                                      gpointer  instance,
-                                      va_list   args,
-                                      gpointer  marshal_data,
-                                      int       n_params,
-                                      GType    *param_types)
-{
-  GCClosure *cc = (GCClosure *) closure;
-  RequestFunc callback;
-  gpointer data1, data2;
-  const char *method;
-  JsonNode *id, *params;
-  gboolean handled;
-  va_list args_copy;
-
-  g_return_if_fail (return_value != NULL);
-
-  G_VA_COPY (args_copy, args);
-  method = va_arg (args_copy, const char *);
-  id = va_arg (args_copy, JsonNode *);
-  params = va_arg (args_copy, JsonNode *);
-  va_end (args_copy);
-
-  closure_order (closure, instance, &data1, &data2);
-  callback = (RequestFunc) (marshal_data != NULL ? marshal_data : cc->callback);
-  handled = callback (data1, method, id, params, data2);
-  g_value_set_boolean (return_value, handled);
-}
-
-typedef void (*ProgressFunc) (gpointer    data1,
-                              JsonNode   *token,
-                              double      progress,
-                              double      total,
-                              const char *message,
-                              gpointer    data2);
-
-static void
-marshal_VOID__BOXED_DOUBLE_DOUBLE_STRING (GClosure     *closure,
-                                          GValue       *return_value,
-                                          guint         n_param_values,
-                                          const GValue *param_values,
-                                          gpointer      invocation_hint,
-                                          gpointer      marshal_data)
-{
-  GCClosure *cc = (GCClosure *) closure;
-  ProgressFunc callback;
-  gpointer data1, data2;
-
-  g_return_if_fail (n_param_values == 5);
-
-  closure_order (closure, g_value_peek_pointer (&param_values[0]), &data1, &data2);
-  callback = (ProgressFunc) (marshal_data != NULL ? marshal_data : cc->callback);
-  callback (data1,
-            g_value_get_boxed (&param_values[1]),
-            g_value_get_double (&param_values[2]),
-            g_value_get_double (&param_values[3]),
-            g_value_get_string (&param_values[4]),
-            data2);
-}
-
-static void
-marshal_VOID__BOXED_DOUBLE_DOUBLE_STRINGv (GClosure *closure,
-                                           GValue   *return_value,
-                                           gpointer  instance,
-                                           va_list   args,
-                                           gpointer  marshal_data,
-                                           int       n_params,
-                                           GType    *param_types)
-{
-  GCClosure *cc = (GCClosure *) closure;
-  ProgressFunc callback;
-  gpointer data1, data2;
-  JsonNode *token;
-  double progress, total;
-  const char *message;
-  va_list args_copy;
-
-  G_VA_COPY (args_copy, args);
-  token = va_arg (args_copy, JsonNode *);
-  progress = va_arg (args_copy, double);
-  total = va_arg (args_copy, double);
-  message = va_arg (args_copy, const char *);
-  va_end (args_copy);
-
-  closure_order (closure, instance, &data1, &data2);
-  callback = (ProgressFunc) (marshal_data != NULL ? marshal_data : cc->callback);
-  callback (data1, token, progress, total, message, data2);
-}
 
 /* JSON helpers */
 
@@ -2937,13 +2740,13 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0,
                   NULL, NULL,
-                  marshal_VOID__STRING_BOXED,
+                  _mcp_sse_marshal_VOID__STRING_BOXED,
                   G_TYPE_NONE, 2,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
                   JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE);
   g_signal_set_va_marshaller (signals[NOTIFICATION],
                               G_TYPE_FROM_CLASS (klass),
-                              marshal_VOID__STRING_BOXEDv);
+                              _mcp_sse_marshal_VOID__STRING_BOXEDv);
 
   /**
    * McpSseClient::request:
@@ -2974,14 +2777,14 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0,
                   g_signal_accumulator_true_handled, NULL,
-                  marshal_BOOLEAN__STRING_BOXED_BOXED,
+                  _mcp_sse_marshal_BOOLEAN__STRING_BOXED_BOXED,
                   G_TYPE_BOOLEAN, 3,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
                   JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE,
                   JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE);
   g_signal_set_va_marshaller (signals[REQUEST],
                               G_TYPE_FROM_CLASS (klass),
-                              marshal_BOOLEAN__STRING_BOXED_BOXEDv);
+                              _mcp_sse_marshal_BOOLEAN__STRING_BOXED_BOXEDv);
 
   /**
    * McpSseClient::progress:
@@ -3003,7 +2806,7 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0,
                   NULL, NULL,
-                  marshal_VOID__BOXED_DOUBLE_DOUBLE_STRING,
+                  _mcp_sse_marshal_VOID__BOXED_DOUBLE_DOUBLE_STRING,
                   G_TYPE_NONE, 4,
                   JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_DOUBLE,
@@ -3011,7 +2814,7 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
   g_signal_set_va_marshaller (signals[PROGRESS],
                               G_TYPE_FROM_CLASS (klass),
-                              marshal_VOID__BOXED_DOUBLE_DOUBLE_STRINGv);
+                              _mcp_sse_marshal_VOID__BOXED_DOUBLE_DOUBLE_STRINGv);
 
   /**
    * McpSseClient::error:
