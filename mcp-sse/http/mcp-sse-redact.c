@@ -41,99 +41,91 @@ mcp_sse_redact_is_secret_header (const char *name)
   return FALSE;
 }
 
-/* @line is "Name: value", as SoupLogger prints it. */
-char *
-mcp_sse_redact_header_line (const char *line)
-{
-  const char *colon = strchr (line, ':');
-  g_autofree char *name = NULL;
-
-  if (colon == NULL)
-    return g_strdup (line);
-
-  name = g_strndup (line, colon - line);
-  if (!mcp_sse_redact_is_secret_header (name))
-    return g_strdup (line);
-
-  return g_strdup_printf ("%s: " MCP_SSE_REDACTED, name);
-}
-
 static gboolean
-is_secret_query_param (const char *param,
+is_secret_query_param (const char *name,
                        gsize       length)
 {
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (secret_query_params); i++)
     if (strlen (secret_query_params[i]) == length &&
-        g_ascii_strncasecmp (param, secret_query_params[i], length) == 0)
+        g_ascii_strncasecmp (name, secret_query_params[i], length) == 0)
       return TRUE;
 
   return FALSE;
 }
 
-/* The query with the values of secret parameters masked, as written
- * (still percent-encoded). */
+/* Masks the values of secret query parameters wherever they stand in
+ * @text: a query, or a line with a URL in it. A parameter starts at the
+ * beginning or after '?', '&' or ';'; its value ends at one of those, at
+ * '#' or at a space. */
 static char *
-redact_query (const char *query)
+redact_query_params (const char *text)
 {
-  GString *out = g_string_sized_new (strlen (query));
-  const char *p = query;
+  GString *out = g_string_sized_new (strlen (text));
+  const char *p = text;
 
-  while (TRUE)
+  while (*p != '\0')
     {
-      const char *end = p + strcspn (p, "&;");
-      const char *equals = memchr (p, '=', end - p);
+      gsize name_length = strcspn (p, "=?&;# ");
+      gboolean at_param = p == text || strchr ("?&;", p[-1]) != NULL;
 
-      if (equals != NULL && is_secret_query_param (p, equals - p))
+      if (at_param && p[name_length] == '=' && is_secret_query_param (p, name_length))
         {
-          g_string_append_len (out, p, equals + 1 - p);
+          g_string_append_len (out, p, name_length + 1);
           g_string_append (out, MCP_SSE_REDACTED);
+          p += name_length + 1;
+          p += strcspn (p, "&;# ");
         }
       else
-        g_string_append_len (out, p, end - p);
+        {
+          gsize run = MAX (name_length, 1);
 
-      if (*end == '\0')
-        break;
-      g_string_append_c (out, *end);
-      p = end + 1;
+          g_string_append_len (out, p, run);
+          p += run;
+        }
     }
 
   return g_string_free (out, FALSE);
+}
+
+/* @line is a line of the HTTP log as SoupLogger prints it: a request or
+ * status line, or a header, "Name: value". */
+char *
+mcp_sse_redact_header_line (const char *line)
+{
+  gsize name_length = strcspn (line, ": ");
+
+  if (line[name_length] == ':' && name_length > 0)
+    {
+      g_autofree char *name = g_strndup (line, name_length);
+
+      if (mcp_sse_redact_is_secret_header (name))
+        return g_strdup_printf ("%s: " MCP_SSE_REDACTED, name);
+    }
+
+  return redact_query_params (line);
 }
 
 /* @uri as a string without its password and with session ids masked. */
 char *
 mcp_sse_redact_uri (GUri *uri)
 {
-  const char *query = g_uri_get_query (uri);
-  g_autoptr(GUri) shown = NULL;
-  g_autofree char *masked = NULL;
+  g_autofree char *text = g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD);
 
-  if (query == NULL)
-    return g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD);
+  if (g_uri_get_query (uri) == NULL)
+    return g_steal_pointer (&text);
 
-  masked = redact_query (query);
-  shown = g_uri_build_with_user (g_uri_get_flags (uri),
-                                 g_uri_get_scheme (uri),
-                                 g_uri_get_user (uri),
-                                 g_uri_get_password (uri),
-                                 g_uri_get_auth_params (uri),
-                                 g_uri_get_host (uri),
-                                 g_uri_get_port (uri),
-                                 g_uri_get_path (uri),
-                                 masked,
-                                 g_uri_get_fragment (uri));
-
-  return g_uri_to_string_partial (shown, G_URI_HIDE_PASSWORD);
+  return redact_query_params (text);
 }
 
 /* Like mcp_sse_redact_uri(), for a URL that may not even parse: then
- * whatever stands between "://" and an "@" is masked. */
+ * whatever stands between "://" and an "@" is masked too. */
 char *
 mcp_sse_redact_url (const char *url)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
+  g_autofree char *rest = NULL;
   const char *authority;
   const char *at;
 
@@ -142,11 +134,12 @@ mcp_sse_redact_url (const char *url)
 
   authority = strstr (url, "://");
   if (authority == NULL)
-    return g_strdup (url);
+    return redact_query_params (url);
   authority += 3;
   at = strchr (authority, '@');
   if (at == NULL || at > authority + strcspn (authority, "/?#"))
-    return g_strdup (url);
+    return redact_query_params (url);
 
-  return g_strdup_printf ("%.*s" MCP_SSE_REDACTED "%s", (int) (authority - url), url, at);
+  rest = redact_query_params (at);
+  return g_strdup_printf ("%.*s" MCP_SSE_REDACTED "%s", (int) (authority - url), url, rest);
 }
