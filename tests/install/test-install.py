@@ -220,6 +220,55 @@ def test_vapi_compiles(install, checks):
     assert result.stdout == '%s from Vala\n' % checks.version, result.stdout
 
 
+# Availability macros, seen by an application: a function marked for 1.2
+# is refused under MCP_SSE_VERSION_MAX_ALLOWED=1.0, a 1.2 deprecation is
+# heard only by applications that require 1.2.
+AVAILABILITY_PROGRAM = """
+#include <mcp-sse/mcp-sse.h>
+
+MCP_SSE_AVAILABLE_IN_1_2 void added_in_1_2 (void);
+MCP_SSE_DEPRECATED_IN_1_2_FOR (added_in_1_2) void deprecated_in_1_2 (void);
+
+void use (void);
+void use (void) { %s (); }
+"""
+
+AVAILABILITY_CASES = [
+    # (function called, defines, compiles under -Werror)
+    ('added_in_1_2', [], True),
+    ('added_in_1_2', ['MCP_SSE_VERSION_MAX_ALLOWED=MCP_SSE_VERSION_1_2'], True),
+    ('added_in_1_2', ['MCP_SSE_VERSION_MIN_REQUIRED=MCP_SSE_VERSION_1_0',
+                      'MCP_SSE_VERSION_MAX_ALLOWED=MCP_SSE_VERSION_1_0'], False),
+    ('deprecated_in_1_2', ['MCP_SSE_VERSION_MIN_REQUIRED=MCP_SSE_VERSION_1_0'], True),
+    ('deprecated_in_1_2', ['MCP_SSE_VERSION_MIN_REQUIRED=MCP_SSE_VERSION_1_2'], False),
+    ('deprecated_in_1_2', ['MCP_SSE_VERSION_MIN_REQUIRED=MCP_SSE_VERSION_1_2',
+                           'MCP_SSE_DISABLE_DEPRECATION_WARNINGS'], True),
+]
+
+
+def test_availability_macros(install, checks):
+    workdir = os.path.join(install.destdir, 'availability')
+    os.makedirs(workdir, exist_ok=True)
+    for n, (function, defines, compiles) in enumerate(AVAILABILITY_CASES):
+        source = os.path.join(workdir, 'case%d.c' % n)
+        with open(source, 'w') as file:
+            file.write(AVAILABILITY_PROGRAM % function)
+        extra = ['-c'] + ['-D' + define for define in defines]
+        result, command = install.compile([source], source + '.o', extra=extra)
+        assert (result.returncode == 0) == compiles, describe(command, result)
+        if not compiles:
+            assert 'deprecated' in result.stderr or 'available' in result.stderr, \
+                describe(command, result)
+
+
+def test_a_1_0_program_builds_pinned_to_1_0(install, checks):
+    consumer = os.path.join(install.destdir, 'consumer-1.0')
+    extra = ['-DMCP_SSE_VERSION_MIN_REQUIRED=MCP_SSE_VERSION_1_0',
+             '-DMCP_SSE_VERSION_MAX_ALLOWED=MCP_SSE_VERSION_1_0']
+    result, command = install.compile([checks.consumer_source], consumer, extra=extra)
+    assert result.returncode == 0, describe(command, result)
+
+
 TESTS = [
     ('meson install --destdir', test_install),
     ('every file the build installs is there', test_every_file_installed),
@@ -227,6 +276,8 @@ TESTS = [
     ('a C program builds with pkg-config flags only', test_consumer_builds),
     ('the C program runs against the installed library', test_consumer_runs),
     ('a public header alone is refused', test_only_the_umbrella_header),
+    ('the availability macros warn as documented', test_availability_macros),
+    ('the C program builds pinned to 1.0 under -Werror', test_a_1_0_program_builds_pinned_to_1_0),
     ('Python loads the installed typelib', test_typelib_loads),
     ('a Vala program builds with the installed VAPI', test_vapi_compiles),
 ]
