@@ -159,7 +159,7 @@ struct _McpSseClient
   guint abandoned_next;
   gint64 next_id;
 
-  guint session;            /* counts connections ended, to notice one ending */
+  guint generation;         /* counts connections ended, to notice one ending */
   GTask *connect_task;      /* non-NULL while connect_async() runs */
   gboolean initialized;     /* the handshake completed on the current connection */
 
@@ -944,12 +944,12 @@ on_transport_message (McpSseTransport *transport,
       g_autoptr(JsonNode) batch = json_node_ref (message);
       JsonArray *array = json_node_get_array (batch);
       guint i, length = json_array_get_length (array);
-      guint session = self->session;
+      guint generation = self->generation;
 
       if (length == 0)
         report_invalid_message (self, "An empty batch");
-      /* A handler may stop the session: the rest belongs to the old one. */
-      for (i = 0; i < length && self->session == session; i++)
+      /* A handler may stop the connection: the rest belongs to the old one. */
+      for (i = 0; i < length && self->generation == generation; i++)
         handle_message (self, json_array_get_element (array, i));
       return;
     }
@@ -965,7 +965,7 @@ on_transport_closed (McpSseTransport *transport,
   g_autoptr(McpSseClient) hold G_GNUC_UNUSED = g_object_ref (self);
   g_autoptr(GError) stopped = NULL;
 
-  self->session++;
+  self->generation++;
   self->initialized = FALSE;
   g_hash_table_remove_all (self->incoming);
   forget_all_abandoned (self);
@@ -986,7 +986,7 @@ stop_session (McpSseClient *self)
   mcp_sse_transport_stop (self->transport);
 
   /* In case the transport was not connected and so emitted no ::closed. */
-  self->session++;
+  self->generation++;
   self->initialized = FALSE;
   g_hash_table_remove_all (self->incoming);
   error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection was stopped");
@@ -1609,10 +1609,10 @@ static void request_page (McpSseClient *self,
 /* Appends the items of @page to @walk and sets *@cursor to its
  * `nextCursor` (NULL when it is the last page). */
 static gboolean
-take_page (Walk        *walk,
-           JsonNode    *page,
-           const char **cursor,
-           GError     **error)
+add_page (Walk        *walk,
+          JsonNode    *page,
+          const char **cursor,
+          GError     **error)
 {
   JsonObject *object;
   JsonNode *items, *next;
@@ -1659,7 +1659,7 @@ on_page_done (GObject      *source,
   JsonObject *whole;
 
   page = g_task_propagate_pointer (G_TASK (result), &error);
-  if (page == NULL || !take_page (walk, page, &cursor, &error))
+  if (page == NULL || !add_page (walk, page, &cursor, &error))
     {
       g_task_return_error (walk_task, error);
       return;
