@@ -11,6 +11,7 @@
 #include "mcp-sse-connection-manager.h"
 #include "mcp-sse-error-private.h"
 #include "mcp-sse-marshal.h"
+#include "mcp-sse-message-private.h"
 
 /**
  * McpSseClient:
@@ -198,175 +199,20 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (McpSseClient, mcp_sse_client, G_TYPE_OBJECT)
 
-/* JSON helpers */
-
-static JsonNode *
-node_take_object (JsonObject *object)
-{
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_take_object (node, object);
-  return node;
-}
-
-static JsonNode *
-empty_object (void)
-{
-  return node_take_object (json_object_new ());
-}
-
-static gboolean
-node_holds_type (JsonNode *node,
-                 GType     type)
-{
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
-}
-
-static gboolean
-node_holds_number (JsonNode *node)
-{
-  return node_holds_type (node, G_TYPE_INT64) || node_holds_type (node, G_TYPE_DOUBLE);
-}
-
-/* Returns the member @name of @object when it is a string, else NULL. */
-static const char *
-object_get_string (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node_holds_type (node, G_TYPE_STRING) ? json_node_get_string (node) : NULL;
-}
-
 /* A hash key for a request id that keeps its JSON type: the string "1"
  * and the number 1 are different ids. NULL for what is no valid id. */
 static char *
 id_key (JsonNode *id)
 {
-  if (node_holds_type (id, G_TYPE_INT64))
+  if (mcp_sse_json_holds (id, G_TYPE_INT64))
     return g_strdup_printf ("i%" G_GINT64_FORMAT, json_node_get_int (id));
-  if (node_holds_type (id, G_TYPE_STRING))
+  if (mcp_sse_json_holds (id, G_TYPE_STRING))
     return g_strconcat ("s", json_node_get_string (id), NULL);
-  if (node_holds_type (id, G_TYPE_DOUBLE))
+  if (mcp_sse_json_holds (id, G_TYPE_DOUBLE))
     return g_strdup_printf ("d%.17g", json_node_get_double (id));
   return NULL;
 }
 
-static JsonNode *
-build_request (gint64      id,
-               const char *method,
-               JsonNode   *params)
-{
-  JsonObject *object = json_object_new ();
-
-  json_object_set_string_member (object, "jsonrpc", "2.0");
-  json_object_set_int_member (object, "id", id);
-  json_object_set_string_member (object, "method", method);
-  if (params != NULL)
-    json_object_set_member (object, "params", json_node_copy (params));
-
-  return node_take_object (object);
-}
-
-static JsonNode *
-build_notification (const char *method,
-                    JsonNode   *params)
-{
-  JsonObject *object = json_object_new ();
-
-  json_object_set_string_member (object, "jsonrpc", "2.0");
-  json_object_set_string_member (object, "method", method);
-  if (params != NULL)
-    json_object_set_member (object, "params", json_node_copy (params));
-
-  return node_take_object (object);
-}
-
-static JsonNode *
-build_result (JsonNode *id,
-              JsonNode *result)
-{
-  JsonObject *object = json_object_new ();
-
-  json_object_set_string_member (object, "jsonrpc", "2.0");
-  json_object_set_member (object, "id", json_node_copy (id));
-  json_object_set_member (object, "result",
-                          result != NULL ? json_node_copy (result) : empty_object ());
-
-  return node_take_object (object);
-}
-
-static JsonNode *
-build_error (JsonNode   *id,
-             int         code,
-             const char *message,
-             JsonNode   *data)
-{
-  JsonObject *object = json_object_new ();
-  JsonObject *error = json_object_new ();
-
-  json_object_set_int_member (error, "code", code);
-  json_object_set_string_member (error, "message", message);
-  if (data != NULL)
-    json_object_set_member (error, "data", json_node_copy (data));
-
-  json_object_set_string_member (object, "jsonrpc", "2.0");
-  json_object_set_member (object, "id", json_node_copy (id));
-  json_object_set_object_member (object, "error", error);
-
-  return node_take_object (object);
-}
-
-/* Returns a copy of @params (an object or NULL) with
- * `_meta.progressToken` set to @token; other `_meta` members are kept.
- * Any other @params is returned as it is: MCP params are objects. */
-static JsonNode *
-params_with_progress_token (JsonNode *params,
-                            gint64    token)
-{
-  JsonObject *copy, *meta;
-  JsonNode *old_meta;
-
-  if (params != NULL && !JSON_NODE_HOLDS_OBJECT (params))
-    return json_node_ref (params);
-
-  copy = json_object_new ();
-  meta = json_object_new ();
-
-  if (params != NULL)
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, json_node_get_object (params));
-      while (json_object_iter_next (&iter, &name, &member))
-        json_object_set_member (copy, name, json_node_copy (member));
-    }
-
-  old_meta = json_object_get_member (copy, "_meta");
-  if (old_meta != NULL && JSON_NODE_HOLDS_OBJECT (old_meta))
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, json_node_get_object (old_meta));
-      while (json_object_iter_next (&iter, &name, &member))
-        json_object_set_member (meta, name, json_node_copy (member));
-    }
-
-  json_object_set_int_member (meta, "progressToken", token);
-  json_object_set_object_member (copy, "_meta", meta);
-
-  return node_take_object (copy);
-}
-
-static char *
-node_to_text (JsonNode *node)
-{
-  return node != NULL ? json_to_string (node, FALSE) : g_strdup ("(none)");
-}
 
 /* Sources on the client's main context */
 
@@ -444,7 +290,7 @@ reply_error_unattended (McpSseClient *self,
                         int           code,
                         const char   *message)
 {
-  g_autoptr(JsonNode) reply = build_error (id, code, message, NULL);
+  g_autoptr(JsonNode) reply = mcp_sse_message_build_error (id, code, message, NULL);
 
   send_unattended (self, reply);
 }
@@ -569,8 +415,8 @@ give_up (McpSseClient *self,
 
   json_object_set_int_member (params, "requestId", pending->id);
   json_object_set_string_member (params, "reason", reason);
-  params_node = node_take_object (params);
-  notice = build_notification ("notifications/cancelled", params_node);
+  params_node = mcp_sse_json_object_node (params);
+  notice = mcp_sse_message_build_notification ("notifications/cancelled", params_node);
   json_node_unref (params_node);
 
   abandon (self, pending->id);
@@ -661,11 +507,11 @@ start_request (McpSseClient *self,
       g_signal_has_handler_pending (self, signals[PROGRESS], 0, TRUE))
     {
       pending->reports_progress = TRUE;
-      with_token = params_with_progress_token (params, pending->id);
+      with_token = mcp_sse_message_with_progress_token (params, pending->id);
       params = with_token;
     }
 
-  message = build_request (pending->id, method, params);
+  message = mcp_sse_message_build_request (pending->id, method, params);
 
   g_hash_table_insert (self->pending, &pending->id, task);
   pending->timeout_source = attach_timeout (self, pending->timeout, on_request_timeout, pending);
@@ -715,8 +561,8 @@ error_from_response (JsonNode   *node,
 
   object = json_node_get_object (node);
   code = json_object_get_member (object, "code");
-  message = object_get_string (object, "message");
-  if (!node_holds_type (code, G_TYPE_INT64) || message == NULL)
+  message = mcp_sse_json_get_string (object, "message");
+  if (!mcp_sse_json_holds (code, G_TYPE_INT64) || message == NULL)
     goto malformed;
 
   value = json_node_get_int (code);
@@ -742,7 +588,7 @@ handle_response (McpSseClient *self,
   GTask *task = NULL;
   Pending *pending;
 
-  if (node_holds_type (id, G_TYPE_INT64))
+  if (mcp_sse_json_holds (id, G_TYPE_INT64))
     {
       gint64 value = json_node_get_int (id);
 
@@ -753,7 +599,7 @@ handle_response (McpSseClient *self,
 
   if (task == NULL)
     {
-      g_autofree char *id_text = node_to_text (id);
+      g_autofree char *id_text = mcp_sse_json_to_text (id);
 
       if (error != NULL && result == NULL)
         {
@@ -791,7 +637,7 @@ handle_request (McpSseClient *self,
 
   if (key == NULL)
     {
-      g_autofree char *id_text = node_to_text (id);
+      g_autofree char *id_text = mcp_sse_json_to_text (id);
 
       report_invalid_message (self, "The request “%s” has an id that is neither a string nor a number: %s",
                               method, id_text);
@@ -800,7 +646,7 @@ handle_request (McpSseClient *self,
 
   if (g_str_equal (method, "ping"))
     {
-      g_autoptr(JsonNode) reply = build_result (id, NULL);
+      g_autoptr(JsonNode) reply = mcp_sse_message_build_result (id, NULL);
 
       send_unattended (self, reply);
       return;
@@ -808,7 +654,7 @@ handle_request (McpSseClient *self,
 
   if (g_hash_table_contains (self->incoming, key))
     {
-      g_autofree char *id_text = node_to_text (id);
+      g_autofree char *id_text = mcp_sse_json_to_text (id);
 
       report_invalid_message (self, "The request “%s” reuses the id %s of a request still unanswered",
                               method, id_text);
@@ -849,7 +695,7 @@ handle_progress (McpSseClient *self,
   total = json_object_get_member (object, "total");
 
   /* Our tokens are the ids of our requests. */
-  if (!node_holds_type (token, G_TYPE_INT64) || !node_holds_number (progress))
+  if (!mcp_sse_json_holds (token, G_TYPE_INT64) || !mcp_sse_json_holds_number (progress))
     return;
 
   value = json_node_get_int (token);
@@ -860,8 +706,8 @@ handle_progress (McpSseClient *self,
   g_signal_emit (self, signals[PROGRESS], 0,
                  token,
                  json_node_get_double (progress),
-                 node_holds_number (total) ? json_node_get_double (total) : -1.0,
-                 object_get_string (object, "message"));
+                 mcp_sse_json_holds_number (total) ? json_node_get_double (total) : -1.0,
+                 mcp_sse_json_get_string (object, "message"));
 }
 
 /* The server gave up on a request it sent us: MCP says not to answer it,
@@ -909,7 +755,7 @@ handle_message (McpSseClient *self,
     }
 
   object = json_node_get_object (message);
-  if (g_strcmp0 (object_get_string (object, "jsonrpc"), "2.0") != 0)
+  if (g_strcmp0 (mcp_sse_json_get_string (object, "jsonrpc"), "2.0") != 0)
     {
       report_invalid_message (self, "A message without \"jsonrpc\": \"2.0\"");
       return;
@@ -918,10 +764,10 @@ handle_message (McpSseClient *self,
   method = json_object_get_member (object, "method");
   id = json_object_get_member (object, "id");
 
-  if (node_holds_type (method, G_TYPE_STRING) && id != NULL)
+  if (mcp_sse_json_holds (method, G_TYPE_STRING) && id != NULL)
     handle_request (self, json_node_get_string (method), id,
                     json_object_get_member (object, "params"));
-  else if (node_holds_type (method, G_TYPE_STRING))
+  else if (mcp_sse_json_holds (method, G_TYPE_STRING))
     handle_notification (self, json_node_get_string (method),
                          json_object_get_member (object, "params"));
   else if (method == NULL && id != NULL &&
@@ -1048,7 +894,7 @@ accept_initialize_result (McpSseClient  *self,
     }
 
   object = json_node_get_object (result);
-  version = object_get_string (object, "protocolVersion");
+  version = mcp_sse_json_get_string (object, "protocolVersion");
   if (version == NULL)
     {
       g_set_error_literal (error, MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE,
@@ -1081,7 +927,7 @@ accept_initialize_result (McpSseClient  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_CAPABILITIES]);
 
   g_free (self->instructions);
-  self->instructions = g_strdup (object_get_string (object, "instructions"));
+  self->instructions = g_strdup (mcp_sse_json_get_string (object, "instructions"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTRUCTIONS]);
 
   g_object_thaw_notify (G_OBJECT (self));
@@ -1132,7 +978,7 @@ on_initialize_done (GObject      *source,
 
   mcp_sse_transport_set_protocol_version (self->transport, self->protocol_version);
 
-  initialized = build_notification ("notifications/initialized", NULL);
+  initialized = mcp_sse_message_build_notification ("notifications/initialized", NULL);
   mcp_sse_transport_send_async (self->transport, initialized, NULL,
                                 on_initialized_sent, g_steal_pointer (&task));
 }
@@ -1147,7 +993,7 @@ send_initialize (McpSseClient *self)
   json_object_set_string_member (params, "protocolVersion", supported_versions[0]);
   json_object_set_member (params, "capabilities", json_node_copy (self->capabilities));
   json_object_set_member (params, "clientInfo", json_node_copy (self->client_info));
-  params_node = node_take_object (params);
+  params_node = mcp_sse_json_object_node (params);
 
   /* connect_async() has its own deadline and cancellation. */
   task = g_task_new (self, NULL, on_initialize_done, g_object_ref (self->connect_task));
@@ -1507,7 +1353,7 @@ mcp_sse_client_notify_async (McpSseClient        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mcp_sse_client_notify_async);
 
-  message = build_notification (method, params);
+  message = mcp_sse_message_build_notification (method, params);
   mcp_sse_transport_send_async (self->transport, message, cancellable,
                                 on_notification_sent, g_steal_pointer (&task));
 }
@@ -1627,7 +1473,7 @@ add_page (Walk        *walk,
   next = json_object_get_member (object, "nextCursor");
   if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items))
     goto malformed;
-  if (next != NULL && !JSON_NODE_HOLDS_NULL (next) && !node_holds_type (next, G_TYPE_STRING))
+  if (next != NULL && !JSON_NODE_HOLDS_NULL (next) && !mcp_sse_json_holds (next, G_TYPE_STRING))
     goto malformed;
 
   array = json_node_get_array (items);
@@ -1635,7 +1481,7 @@ add_page (Walk        *walk,
   for (i = 0; i < length; i++)
     json_array_add_element (walk->items, json_node_copy (json_array_get_element (array, i)));
 
-  *cursor = node_holds_type (next, G_TYPE_STRING) ? json_node_get_string (next) : NULL;
+  *cursor = mcp_sse_json_holds (next, G_TYPE_STRING) ? json_node_get_string (next) : NULL;
   return TRUE;
 
 malformed:
@@ -1669,7 +1515,7 @@ on_page_done (GObject      *source,
     {
       whole = json_object_new ();
       json_object_set_array_member (whole, walk->key, json_array_ref (walk->items));
-      g_task_return_pointer (walk_task, node_take_object (whole), (GDestroyNotify) json_node_unref);
+      g_task_return_pointer (walk_task, mcp_sse_json_object_node (whole), (GDestroyNotify) json_node_unref);
       return;
     }
 
@@ -1707,7 +1553,7 @@ request_page (McpSseClient *self,
       JsonObject *object = json_object_new ();
 
       json_object_set_string_member (object, "cursor", cursor);
-      params = node_take_object (object);
+      params = mcp_sse_json_object_node (object);
     }
 
   walk->pages++;
@@ -1796,7 +1642,7 @@ name_and_arguments (const char *name,
   if (arguments != NULL)
     json_object_set_member (object, "arguments", json_node_copy (arguments));
 
-  return node_take_object (object);
+  return mcp_sse_json_object_node (object);
 }
 
 /**
@@ -1927,7 +1773,7 @@ mcp_sse_client_read_resource_async (McpSseClient        *self,
 
   object = json_object_new ();
   json_object_set_string_member (object, "uri", uri);
-  params = node_take_object (object);
+  params = mcp_sse_json_object_node (object);
   new_request (self, "resources/read", params, REQUEST_DEFAULT, mcp_sse_client_read_resource_async,
                cancellable, callback, user_data);
 }
@@ -2070,7 +1916,7 @@ send_reply (McpSseClient        *self,
 
   if (key == NULL || !g_hash_table_remove (self->incoming, key))
     {
-      g_autofree char *id_text = node_to_text (id);
+      g_autofree char *id_text = mcp_sse_json_to_text (id);
 
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                "No request with the id %s is waiting for a reply",
@@ -2115,7 +1961,7 @@ mcp_sse_client_reply_async (McpSseClient        *self,
   g_return_if_fail (id != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  reply = build_result (id, result);
+  reply = mcp_sse_message_build_result (id, result);
   send_reply (self, id, reply, mcp_sse_client_reply_async, cancellable, callback, user_data);
 }
 
@@ -2173,7 +2019,7 @@ mcp_sse_client_reply_error_async (McpSseClient        *self,
   g_return_if_fail (message != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  reply = build_error (id, code, message, data);
+  reply = mcp_sse_message_build_error (id, code, message, data);
   send_reply (self, id, reply, mcp_sse_client_reply_error_async, cancellable, callback, user_data);
 }
 
@@ -2338,7 +2184,7 @@ default_client_info (void)
 
   json_object_set_string_member (object, "name", "mcp-sse");
   json_object_set_string_member (object, "version", PACKAGE_VERSION);
-  return node_take_object (object);
+  return mcp_sse_json_object_node (object);
 }
 
 /**
@@ -2416,7 +2262,7 @@ mcp_sse_client_set_capabilities (McpSseClient *self,
   g_return_if_fail (capabilities == NULL || JSON_NODE_HOLDS_OBJECT (capabilities));
 
   json_node_unref (self->capabilities);
-  self->capabilities = capabilities != NULL ? json_node_copy (capabilities) : empty_object ();
+  self->capabilities = capabilities != NULL ? json_node_copy (capabilities) : mcp_sse_json_empty_object ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAPABILITIES]);
 }
 
@@ -2852,5 +2698,5 @@ mcp_sse_client_init (McpSseClient *self)
   self->next_id = 1;
   self->request_timeout = MCP_SSE_CLIENT_DEFAULT_REQUEST_TIMEOUT;
   self->client_info = default_client_info ();
-  self->capabilities = empty_object ();
+  self->capabilities = mcp_sse_json_empty_object ();
 }
