@@ -5,11 +5,10 @@
 
 #include "config.h"
 
-#include <math.h>
-
 #include "mcp-sse-client.h"
 #include "mcp-sse-connection-manager.h"
 #include "mcp-sse-error-private.h"
+#include "mcp-sse-gsource-private.h"
 #include "mcp-sse-marshal.h"
 #include "mcp-sse-message-private.h"
 
@@ -213,55 +212,6 @@ id_key (JsonNode *id)
   return NULL;
 }
 
-
-/* Sources on the client's main context */
-
-static GSource *
-attach_timeout (McpSseClient *self,
-                double        seconds,
-                GSourceFunc   func,
-                gpointer      data)
-{
-  GSource *source;
-  double ms = ceil (seconds * 1000.0);
-
-  if (seconds <= 0)
-    return NULL;
-
-  source = g_timeout_source_new (ms >= G_MAXUINT ? G_MAXUINT : (guint) ms);
-  g_source_set_callback (source, func, data, NULL);
-  g_source_attach (source, self->context);
-  return source;
-}
-
-/* The callback runs on the client's context, whichever thread cancels. */
-static GSource *
-attach_cancel (McpSseClient          *self,
-               GCancellable          *cancellable,
-               GCancellableSourceFunc func,
-               gpointer               data)
-{
-  GSource *source;
-
-  if (cancellable == NULL)
-    return NULL;
-
-  source = g_cancellable_source_new (cancellable);
-  g_source_set_callback (source, G_SOURCE_FUNC (func), data, NULL);
-  g_source_attach (source, self->context);
-  return source;
-}
-
-static void
-source_clear (GSource **source)
-{
-  if (*source == NULL)
-    return;
-
-  g_source_destroy (*source);
-  g_clear_pointer (source, g_source_unref);
-}
-
 /* Fire-and-forget sends: cancellation notices and replies the client
  * makes itself. Nobody waits for them, so a failure is only logged. */
 
@@ -350,8 +300,8 @@ pending_finish (McpSseClient *self,
   g_assert (!pending->done);
   pending->done = TRUE;
 
-  source_clear (&pending->timeout_source);
-  source_clear (&pending->cancel_source);
+  mcp_sse_source_clear (&pending->timeout_source);
+  mcp_sse_source_clear (&pending->cancel_source);
   g_hash_table_remove (self->pending, &pending->id);
 
   if (error != NULL)
@@ -514,8 +464,10 @@ start_request (McpSseClient *self,
   message = mcp_sse_message_build_request (pending->id, method, params);
 
   g_hash_table_insert (self->pending, &pending->id, task);
-  pending->timeout_source = attach_timeout (self, pending->timeout, on_request_timeout, pending);
-  pending->cancel_source = attach_cancel (self, cancellable, on_request_cancelled, pending);
+  pending->timeout_source = mcp_sse_timeout_source_attach (self->context, pending->timeout,
+                                                           on_request_timeout, pending);
+  pending->cancel_source = mcp_sse_cancel_source_attach (self->context, cancellable,
+                                                         on_request_cancelled, pending);
 
   mcp_sse_transport_send_async (self->transport, message, NULL,
                                 on_request_sent, g_object_ref (task));
@@ -862,8 +814,8 @@ connect_complete (McpSseClient *self,
   g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
   Connecting *connecting = g_task_get_task_data (task);
 
-  source_clear (&connecting->timeout_source);
-  source_clear (&connecting->cancel_source);
+  mcp_sse_source_clear (&connecting->timeout_source);
+  mcp_sse_source_clear (&connecting->cancel_source);
   g_clear_signal_handler (&connecting->state_handler, self->transport);
 
   if (error == NULL)
@@ -1133,9 +1085,10 @@ mcp_sse_client_connect_async (McpSseClient        *self,
   g_task_set_task_data (task, connecting, connecting_free);
   self->connect_task = g_object_ref (task);
 
-  connecting->timeout_source = attach_timeout (self, self->request_timeout,
-                                               on_connect_timeout, self);
-  connecting->cancel_source = attach_cancel (self, cancellable, on_connect_cancelled, self);
+  connecting->timeout_source = mcp_sse_timeout_source_attach (self->context, self->request_timeout,
+                                                              on_connect_timeout, self);
+  connecting->cancel_source = mcp_sse_cancel_source_attach (self->context, cancellable,
+                                                            on_connect_cancelled, self);
 
   switch (mcp_sse_transport_get_state (self->transport))
     {
