@@ -11,6 +11,7 @@
 #include "mcp-sse-gsource-private.h"
 #include "mcp-sse-marshal.h"
 #include "mcp-sse-message-private.h"
+#include "mcp-sse-request-table-private.h"
 
 /**
  * McpSseClient:
@@ -98,15 +99,8 @@ static const char * const supported_versions[] = {
   NULL
 };
 
-/* Server-to-client requests that may wait for a reply at once. */
-#define MAX_SERVER_REQUESTS 256
-
 /* The most pages a list walk fetches. */
 #define MAX_PAGES 1000
-
-/* Ids of requests given up (cancelled, timed out, send failed) whose late
- * responses are ignored rather than reported; the oldest are forgotten. */
-#define MAX_ABANDONED 1024
 
 typedef enum
 {
@@ -114,19 +108,6 @@ typedef enum
   REQUEST_NO_TIMEOUT = 1 << 0,    /* bounded by the caller's own deadline */
   REQUEST_WITH_PROGRESS = 1 << 1, /* attach a progress token when ::progress is watched */
 } RequestFlags;
-
-/* A request waiting for its response: the data of its GTask. */
-typedef struct
-{
-  gint64 id;
-  GTask *task;              /* unowned: the task owns this */
-  char *method;
-  double timeout;
-  GSource *timeout_source;
-  GSource *cancel_source;
-  guint reports_progress : 1;
-  guint done : 1;
-} Pending;
 
 /* A connect_async() in progress: the data of its GTask. */
 typedef struct
@@ -153,11 +134,7 @@ struct _McpSseClient
   McpSseTransport *transport;
   GMainContext *context;
 
-  GHashTable *pending;      /* gint64 *id -> GTask (owned), our requests */
-  GHashTable *incoming;     /* id key -> NULL, server requests awaiting a reply */
-  gint64 *abandoned;        /* ring of MAX_ABANDONED ids, 0 = free slot */
-  guint abandoned_next;
-  gint64 next_id;
+  McpSseRequestTable *requests;
 
   guint generation;         /* counts connections ended, to notice one ending */
   GTask *connect_task;      /* non-NULL while connect_async() runs */
@@ -197,20 +174,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (McpSseClient, mcp_sse_client, G_TYPE_OBJECT)
-
-/* A hash key for a request id that keeps its JSON type: the string "1"
- * and the number 1 are different ids. NULL for what is no valid id. */
-static char *
-id_key (JsonNode *id)
-{
-  if (mcp_sse_json_holds (id, G_TYPE_INT64))
-    return g_strdup_printf ("i%" G_GINT64_FORMAT, json_node_get_int (id));
-  if (mcp_sse_json_holds (id, G_TYPE_STRING))
-    return g_strconcat ("s", json_node_get_string (id), NULL);
-  if (mcp_sse_json_holds (id, G_TYPE_DOUBLE))
-    return g_strdup_printf ("d%.17g", json_node_get_double (id));
-  return NULL;
-}
 
 /* Fire-and-forget sends: cancellation notices and replies the client
  * makes itself. Nobody waits for them, so a failure is only logged. */
@@ -274,132 +237,24 @@ report_invalid_message (McpSseClient *self,
 
 /* Our requests */
 
+/* Tells the server, as MCP asks, so that it can stop working on it. */
 static void
-pending_free (gpointer data)
+on_request_given_up (gint64      id,
+                     const char *reason,
+                     gpointer    user_data)
 {
-  Pending *pending = data;
-
-  g_assert (pending->timeout_source == NULL);
-  g_assert (pending->cancel_source == NULL);
-
-  g_free (pending->method);
-  g_free (pending);
-}
-
-/* Completes the request of @task with a copy of @result, or with @error
- * (transfer full) when it is not NULL. */
-static void
-pending_finish (McpSseClient *self,
-                GTask        *task,
-                JsonNode     *result,
-                GError       *error)
-{
-  g_autoptr(GTask) hold G_GNUC_UNUSED = g_object_ref (task);
-  Pending *pending = g_task_get_task_data (task);
-
-  g_assert (!pending->done);
-  pending->done = TRUE;
-
-  mcp_sse_source_clear (&pending->timeout_source);
-  mcp_sse_source_clear (&pending->cancel_source);
-  g_hash_table_remove (self->pending, &pending->id);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, json_node_copy (result), (GDestroyNotify) json_node_unref);
-}
-
-static void
-abandon (McpSseClient *self,
-         gint64        id)
-{
-  if (self->abandoned == NULL)
-    self->abandoned = g_new0 (gint64, MAX_ABANDONED);
-
-  self->abandoned[self->abandoned_next] = id;
-  self->abandoned_next = (self->abandoned_next + 1) % MAX_ABANDONED;
-}
-
-/* Returns TRUE, once, when @id belongs to a request given up on. */
-static gboolean
-forget_abandoned (McpSseClient *self,
-                  gint64        id)
-{
-  guint i;
-
-  if (self->abandoned == NULL)
-    return FALSE;
-
-  for (i = 0; i < MAX_ABANDONED; i++)
-    {
-      if (self->abandoned[i] == id)
-        {
-          self->abandoned[i] = 0;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
-static void
-forget_all_abandoned (McpSseClient *self)
-{
-  g_clear_pointer (&self->abandoned, g_free);
-  self->abandoned_next = 0;
-}
-
-/* Fails a request that still waits for its response, and tells the server,
- * as MCP asks, so that it can stop working on it. */
-static void
-give_up (McpSseClient *self,
-         GTask        *task,
-         const char   *reason,
-         GError       *error)
-{
-  Pending *pending = g_task_get_task_data (task);
+  McpSseClient *self = user_data;
   g_autoptr(JsonNode) notice = NULL;
   JsonObject *params = json_object_new ();
   JsonNode *params_node;
 
-  json_object_set_int_member (params, "requestId", pending->id);
+  json_object_set_int_member (params, "requestId", id);
   json_object_set_string_member (params, "reason", reason);
   params_node = mcp_sse_json_object_node (params);
   notice = mcp_sse_message_build_notification ("notifications/cancelled", params_node);
   json_node_unref (params_node);
 
-  abandon (self, pending->id);
   send_unattended (self, notice);
-  pending_finish (self, task, NULL, error);
-}
-
-static gboolean
-on_request_timeout (gpointer user_data)
-{
-  Pending *pending = user_data;
-  GTask *task = pending->task;
-  McpSseClient *self = g_task_get_source_object (task);
-
-  give_up (self, task, "The request timed out",
-           g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_TIMEOUT,
-                        "The request “%s” got no response within %g seconds",
-                        pending->method, pending->timeout));
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_request_cancelled (GCancellable *cancellable,
-                      gpointer      user_data)
-{
-  Pending *pending = user_data;
-  GTask *task = pending->task;
-  McpSseClient *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  g_cancellable_set_error_if_cancelled (cancellable, &error);
-  give_up (self, task, "The request was cancelled", error);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -408,21 +263,11 @@ on_request_sent (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Pending *pending = g_task_get_task_data (task);
+  McpSseClient *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  if (mcp_sse_transport_send_finish (MCP_SSE_TRANSPORT (source), result, &error))
-    return;
-
-  if (pending->done)
-    {
-      g_error_free (error);
-      return;
-    }
-
-  /* The server may have seen it all the same: ignore a late answer. */
-  abandon (g_task_get_source_object (task), pending->id);
-  pending_finish (g_task_get_source_object (task), task, NULL, error);
+  if (!mcp_sse_transport_send_finish (MCP_SSE_TRANSPORT (source), result, &error))
+    mcp_sse_request_table_fail_unsent (self->requests, task, error);
 }
 
 /* Sends the request @method and completes @task (transfer full) with the
@@ -434,10 +279,11 @@ start_request (McpSseClient *self,
                RequestFlags  flags,
                GTask        *task)
 {
-  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(JsonNode) message = NULL;
   g_autoptr(JsonNode) with_token = NULL;
-  Pending *pending;
+  gboolean reports_progress;
+  double timeout;
+  gint64 id;
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -445,56 +291,21 @@ start_request (McpSseClient *self,
       return;
     }
 
-  pending = g_new0 (Pending, 1);
-  pending->id = self->next_id++;
-  pending->task = task;
-  pending->method = g_strdup (method);
-  pending->timeout = (flags & REQUEST_NO_TIMEOUT) ? 0 : self->request_timeout;
-  g_task_set_task_data (task, pending, pending_free);
+  timeout = (flags & REQUEST_NO_TIMEOUT) ? 0 : self->request_timeout;
+  reports_progress = (flags & REQUEST_WITH_PROGRESS) &&
+                     g_signal_has_handler_pending (self, signals[PROGRESS], 0, TRUE);
+  id = mcp_sse_request_table_add (self->requests, task, method, timeout, reports_progress);
 
   /* The request id doubles as the progress token: it is unique already. */
-  if ((flags & REQUEST_WITH_PROGRESS) &&
-      g_signal_has_handler_pending (self, signals[PROGRESS], 0, TRUE))
+  if (reports_progress)
     {
-      pending->reports_progress = TRUE;
-      with_token = mcp_sse_message_with_progress_token (params, pending->id);
+      with_token = mcp_sse_message_with_progress_token (params, id);
       params = with_token;
     }
 
-  message = mcp_sse_message_build_request (pending->id, method, params);
-
-  g_hash_table_insert (self->pending, &pending->id, task);
-  pending->timeout_source = mcp_sse_timeout_source_attach (self->context, pending->timeout,
-                                                           on_request_timeout, pending);
-  pending->cancel_source = mcp_sse_cancel_source_attach (self->context, cancellable,
-                                                         on_request_cancelled, pending);
-
+  message = mcp_sse_message_build_request (id, method, params);
   mcp_sse_transport_send_async (self->transport, message, NULL,
                                 on_request_sent, g_object_ref (task));
-}
-
-static void
-fail_all_pending (McpSseClient *self,
-                  const GError *error)
-{
-  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer task;
-  guint i;
-
-  /* Callbacks may make new requests: fail only those pending now. */
-  g_hash_table_iter_init (&iter, self->pending);
-  while (g_hash_table_iter_next (&iter, NULL, &task))
-    g_ptr_array_add (tasks, g_object_ref (task));
-
-  for (i = 0; i < tasks->len; i++)
-    {
-      GTask *each = g_ptr_array_index (tasks, i);
-      Pending *pending = g_task_get_task_data (each);
-
-      if (!pending->done)
-        pending_finish (self, each, NULL, g_error_copy (error));
-    }
 }
 
 /* What the server sends */
@@ -531,51 +342,77 @@ malformed:
 }
 
 static void
+report_unmatched_response (McpSseClient *self,
+                           JsonNode     *id,
+                           JsonNode     *result,
+                           JsonNode     *error)
+{
+  g_autofree char *id_text = mcp_sse_json_to_text (id);
+
+  if (error != NULL && result == NULL)
+    {
+      g_autoptr(GError) server_error = error_from_response (error, "(unknown)");
+
+      report_invalid_message (self, "An error response for no pending request (id %s): %s",
+                              id_text, server_error->message);
+    }
+  else
+    report_invalid_message (self, "A response for no pending request (id %s)", id_text);
+}
+
+static void
 handle_response (McpSseClient *self,
                  JsonObject   *object,
                  JsonNode     *id)
 {
   JsonNode *result = json_object_get_member (object, "result");
   JsonNode *error = json_object_get_member (object, "error");
-  GTask *task = NULL;
-  Pending *pending;
+  const char *method = mcp_sse_request_table_lookup (self->requests, id);
 
-  if (mcp_sse_json_holds (id, G_TYPE_INT64))
+  if (method == NULL)
     {
-      gint64 value = json_node_get_int (id);
-
-      task = g_hash_table_lookup (self->pending, &value);
-      if (task == NULL && forget_abandoned (self, value))
-        return;
-    }
-
-  if (task == NULL)
-    {
-      g_autofree char *id_text = mcp_sse_json_to_text (id);
-
-      if (error != NULL && result == NULL)
-        {
-          g_autoptr(GError) server_error = error_from_response (error, "(unknown)");
-
-          report_invalid_message (self, "An error response for no pending request (id %s): %s",
-                                  id_text, server_error->message);
-        }
-      else
-        report_invalid_message (self, "A response for no pending request (id %s)", id_text);
+      if (!mcp_sse_request_table_forget_abandoned (self->requests, id))
+        report_unmatched_response (self, id, result, error);
       return;
     }
 
-  pending = g_task_get_task_data (task);
-
   if (result != NULL && error == NULL)
-    pending_finish (self, task, result, NULL);
+    mcp_sse_request_table_complete (self->requests, id, result, NULL);
   else if (error != NULL && result == NULL)
-    pending_finish (self, task, NULL, error_from_response (error, pending->method));
+    mcp_sse_request_table_complete (self->requests, id, NULL, error_from_response (error, method));
   else
-    pending_finish (self, task, NULL,
-                    g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE,
-                                 "The response to “%s” has both a result and an error",
-                                 pending->method));
+    mcp_sse_request_table_complete (self->requests, id, NULL,
+                                    g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE,
+                                                 "The response to “%s” has both a result and an error",
+                                                 method));
+}
+
+/* Notes that the server's request @id waits for a reply; when it cannot,
+ * says why and returns FALSE. */
+static gboolean
+expect_reply (McpSseClient *self,
+              const char   *method,
+              JsonNode     *id)
+{
+  g_autofree char *id_text = NULL;
+
+  switch (mcp_sse_request_table_add_incoming (self->requests, id))
+    {
+    case MCP_SSE_INCOMING_ADDED:
+      return TRUE;
+
+    case MCP_SSE_INCOMING_TOO_MANY:
+      reply_error_unattended (self, id, MCP_SSE_JSONRPC_ERROR_INTERNAL_ERROR,
+                              "Too many requests are waiting for an answer");
+      return FALSE;
+
+    case MCP_SSE_INCOMING_REUSED_ID:
+    default:
+      id_text = mcp_sse_json_to_text (id);
+      report_invalid_message (self, "The request “%s” reuses the id %s of a request still unanswered",
+                              method, id_text);
+      return FALSE;
+    }
 }
 
 static void
@@ -584,10 +421,9 @@ handle_request (McpSseClient *self,
                 JsonNode     *id,
                 JsonNode     *params)
 {
-  g_autofree char *key = id_key (id);
   gboolean handled = FALSE;
 
-  if (key == NULL)
+  if (!mcp_sse_request_id_is_valid (id))
     {
       g_autofree char *id_text = mcp_sse_json_to_text (id);
 
@@ -604,27 +440,13 @@ handle_request (McpSseClient *self,
       return;
     }
 
-  if (g_hash_table_contains (self->incoming, key))
-    {
-      g_autofree char *id_text = mcp_sse_json_to_text (id);
+  if (!expect_reply (self, method, id))
+    return;
 
-      report_invalid_message (self, "The request “%s” reuses the id %s of a request still unanswered",
-                              method, id_text);
-      return;
-    }
-
-  if (g_hash_table_size (self->incoming) >= MAX_SERVER_REQUESTS)
-    {
-      reply_error_unattended (self, id, MCP_SSE_JSONRPC_ERROR_INTERNAL_ERROR,
-                              "Too many requests are waiting for an answer");
-      return;
-    }
-
-  g_hash_table_add (self->incoming, g_strdup (key));
   g_signal_emit (self, signals[REQUEST], 0, method, id, params, &handled);
 
   /* Unless a handler answered or will answer, or the connection closed. */
-  if (!handled && g_hash_table_remove (self->incoming, key))
+  if (!handled && mcp_sse_request_table_remove_incoming (self->requests, id))
     reply_error_unattended (self, id, MCP_SSE_JSONRPC_ERROR_METHOD_NOT_FOUND,
                             "Method not found");
 }
@@ -635,8 +457,6 @@ handle_progress (McpSseClient *self,
 {
   JsonObject *object;
   JsonNode *token, *progress, *total;
-  GTask *task;
-  gint64 value;
 
   if (params == NULL || !JSON_NODE_HOLDS_OBJECT (params))
     return;
@@ -646,13 +466,8 @@ handle_progress (McpSseClient *self,
   progress = json_object_get_member (object, "progress");
   total = json_object_get_member (object, "total");
 
-  /* Our tokens are the ids of our requests. */
-  if (!mcp_sse_json_holds (token, G_TYPE_INT64) || !mcp_sse_json_holds_number (progress))
-    return;
-
-  value = json_node_get_int (token);
-  task = g_hash_table_lookup (self->pending, &value);
-  if (task == NULL || !((Pending *) g_task_get_task_data (task))->reports_progress)
+  if (!mcp_sse_json_holds_number (progress) ||
+      !mcp_sse_request_table_reports_progress (self->requests, token))
     return;
 
   g_signal_emit (self, signals[PROGRESS], 0,
@@ -668,14 +483,12 @@ static void
 handle_cancelled (McpSseClient *self,
                   JsonNode     *params)
 {
-  g_autofree char *key = NULL;
-
   if (params == NULL || !JSON_NODE_HOLDS_OBJECT (params))
     return;
 
-  key = id_key (json_object_get_member (json_node_get_object (params), "requestId"));
-  if (key != NULL)
-    g_hash_table_remove (self->incoming, key);
+  mcp_sse_request_table_remove_incoming (self->requests,
+                                         json_object_get_member (json_node_get_object (params),
+                                                                 "requestId"));
 }
 
 static void
@@ -765,13 +578,13 @@ on_transport_closed (McpSseTransport *transport,
 
   self->generation++;
   self->initialized = FALSE;
-  g_hash_table_remove_all (self->incoming);
-  forget_all_abandoned (self);
+  mcp_sse_request_table_clear_incoming (self->requests);
+  mcp_sse_request_table_clear_abandoned (self->requests);
 
   if (error == NULL)
     error = stopped = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                            "The connection was stopped");
-  fail_all_pending (self, error);
+  mcp_sse_request_table_fail_all (self->requests, error);
 }
 
 /* Stopping */
@@ -786,9 +599,9 @@ stop_session (McpSseClient *self)
   /* In case the transport was not connected and so emitted no ::closed. */
   self->generation++;
   self->initialized = FALSE;
-  g_hash_table_remove_all (self->incoming);
+  mcp_sse_request_table_clear_incoming (self->requests);
   error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection was stopped");
-  fail_all_pending (self, error);
+  mcp_sse_request_table_fail_all (self->requests, error);
 }
 
 /* Connecting */
@@ -1863,11 +1676,10 @@ send_reply (McpSseClient        *self,
             gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *key = id_key (id);
 
   g_task_set_source_tag (task, source_tag);
 
-  if (key == NULL || !g_hash_table_remove (self->incoming, key))
+  if (!mcp_sse_request_table_remove_incoming (self->requests, id))
     {
       g_autofree char *id_text = mcp_sse_json_to_text (id);
 
@@ -2289,13 +2101,13 @@ mcp_sse_client_dispose (GObject *object)
   if (self->transport != NULL)
     g_signal_handlers_disconnect_by_data (self->transport, self);
 
-  if (g_hash_table_size (self->pending) > 0)
+  if (mcp_sse_request_table_has_pending (self->requests))
     {
       g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                      "The client was disposed");
-      fail_all_pending (self, error);
+      mcp_sse_request_table_fail_all (self->requests, error);
     }
-  g_hash_table_remove_all (self->incoming);
+  mcp_sse_request_table_clear_incoming (self->requests);
 
   G_OBJECT_CLASS (mcp_sse_client_parent_class)->dispose (object);
 }
@@ -2307,9 +2119,7 @@ mcp_sse_client_finalize (GObject *object)
 
   g_clear_object (&self->transport);
   g_main_context_unref (self->context);
-  g_hash_table_unref (self->pending);
-  g_hash_table_unref (self->incoming);
-  g_free (self->abandoned);
+  mcp_sse_request_table_free (self->requests);
   g_free (self->protocol_version);
   g_clear_pointer (&self->server_info, json_node_unref);
   g_clear_pointer (&self->server_capabilities, json_node_unref);
@@ -2646,9 +2456,7 @@ static void
 mcp_sse_client_init (McpSseClient *self)
 {
   self->context = g_main_context_ref_thread_default ();
-  self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_object_unref);
-  self->incoming = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->next_id = 1;
+  self->requests = mcp_sse_request_table_new (self->context, on_request_given_up, self);
   self->request_timeout = MCP_SSE_CLIENT_DEFAULT_REQUEST_TIMEOUT;
   self->client_info = default_client_info ();
   self->capabilities = mcp_sse_json_empty_object ();
