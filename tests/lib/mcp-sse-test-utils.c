@@ -120,11 +120,11 @@ test_assert_elapsed_real (double      elapsed,
   double at_most = test_scaled (at_most_unscaled);
   char *message;
 
-  g_test_message ("elapsed %.3f s, expected %.3f s to %.3f s", elapsed, at_least, at_most);
+  g_test_message ("elapsed %.3f s, expected %.3g s to %.3g s", elapsed, at_least, at_most);
   if (elapsed >= at_least && elapsed <= at_most)
     return;
 
-  message = g_strdup_printf ("took %.3f s, expected between %.3f s and %.3f s",
+  message = g_strdup_printf ("took %.3f s, expected between %.3g s and %.3g s",
                              elapsed, at_least, at_most);
   g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
   g_free (message);
