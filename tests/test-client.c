@@ -6,60 +6,7 @@
 #include <string.h>
 
 #include "fake-transport.h"
-
-/* Waiting */
-
-/* Deadlines only matter when a test fails; they are generous, and more so
- * under valgrind or with MCP_SSE_TEST_SLOW set. */
-static double
-time_scale (void)
-{
-  const char *preload = g_getenv ("LD_PRELOAD");
-
-  if (g_getenv ("MCP_SSE_TEST_SLOW") != NULL ||
-      (preload != NULL && strstr (preload, "vgpreload") != NULL))
-    return 10;
-  return 1;
-}
-
-static gboolean
-on_wake_up (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-iterate_once (void)
-{
-  GSource *wake_up = g_timeout_source_new (10);
-
-  g_source_set_callback (wake_up, on_wake_up, NULL, NULL);
-  g_source_attach (wake_up, NULL);
-  g_main_context_iteration (NULL, TRUE);
-  g_source_destroy (wake_up);
-  g_source_unref (wake_up);
-}
-
-#define WAIT_UNTIL(condition)                                                 \
-  G_STMT_START {                                                              \
-    gint64 wait_deadline = g_get_monotonic_time () +                          \
-                           (gint64) (10 * time_scale () * G_USEC_PER_SEC);   \
-    while (!(condition))                                                      \
-      {                                                                       \
-        if (g_get_monotonic_time () > wait_deadline)                          \
-          g_test_message ("Timed out waiting for %s", #condition);            \
-        g_assert_cmpint (g_get_monotonic_time (), <=, wait_deadline);         \
-        iterate_once ();                                                      \
-      }                                                                       \
-  } G_STMT_END
-
-/* Runs what is ready now, without waiting for any timer. */
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
+#include "mcp-sse-test-utils.h"
 
 static void
 store_result (GObject      *source,
@@ -200,7 +147,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  drain ();
+  test_drain_main_context ();
 
   if (fixture->client != NULL)
     g_assert_finalize_object (fixture->client);
@@ -215,7 +162,7 @@ connect_client (Fixture *fixture)
   g_autoptr(GError) error = NULL;
 
   mcp_sse_client_connect_async (fixture->client, NULL, store_result, &result);
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
   g_assert_true (mcp_sse_client_connect_finish (fixture->client, result, &error));
   g_assert_no_error (error);
 }
@@ -300,7 +247,7 @@ test_connect_version (Fixture       *fixture,
 
   /* Once connected, connecting again is refused. */
   mcp_sse_client_connect_async (fixture->client, NULL, store_result, &again);
-  WAIT_UNTIL (again != NULL);
+  TEST_WAIT_UNTIL (again != NULL);
   g_assert_false (mcp_sse_client_connect_finish (fixture->client, again, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
   g_assert_cmpuint (fixture->errors->len, ==, 0);
@@ -316,7 +263,7 @@ test_connect_unsupported (Fixture       *fixture,
   fixture->server_version = "2099-01-01";
 
   mcp_sse_client_connect_async (fixture->client, NULL, store_result, &result);
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
   g_assert_false (mcp_sse_client_connect_finish (fixture->client, result, &error));
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE);
   g_assert_nonnull (strstr (error->message, "2099-01-01"));
@@ -357,11 +304,11 @@ test_connect_server_error (Fixture       *fixture,
 
   fake_transport_set_handler (fixture->transport, NULL, NULL);
   mcp_sse_client_connect_async (fixture->client, NULL, store_result, &result);
-  WAIT_UNTIL (fake_transport_get_n_sent (fixture->transport) == 1);
+  TEST_WAIT_UNTIL (fake_transport_get_n_sent (fixture->transport) == 1);
   fake_transport_inject (fixture->transport,
                          "{\"jsonrpc\": \"2.0\", \"id\": 1, \"error\": "
                          "{\"code\": -32602, \"message\": \"Unsupported\"}}");
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
 
   g_assert_false (mcp_sse_client_connect_finish (fixture->client, result, &error));
   g_assert_error (error, MCP_SSE_JSONRPC_ERROR, MCP_SSE_JSONRPC_ERROR_INVALID_PARAMS);
@@ -392,11 +339,11 @@ test_connect_waits_for_transport (Fixture       *fixture,
   mcp_sse_transport_start_async (MCP_SSE_TRANSPORT (fixture->transport), NULL,
                                  on_transport_started, &started);
   mcp_sse_client_connect_async (fixture->client, NULL, store_result, &result);
-  drain ();
+  test_drain_main_context ();
   g_assert_cmpuint (fake_transport_get_n_sent (fixture->transport), ==, 0);
 
   fake_transport_complete_start (fixture->transport, NULL);
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
   g_assert_true (mcp_sse_client_connect_finish (fixture->client, result, &error));
   g_assert_no_error (error);
   g_assert_true (started);
@@ -414,9 +361,9 @@ test_connect_transport_fails (Fixture       *fixture,
 
   fake_transport_set_hold_start (fixture->transport, TRUE);
   mcp_sse_client_connect_async (fixture->client, NULL, store_result, &result);
-  drain ();
+  test_drain_main_context ();
   fake_transport_complete_start (fixture->transport, refused);
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
 
   g_assert_false (mcp_sse_client_connect_finish (fixture->client, result, &error));
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
@@ -435,13 +382,12 @@ test_connect_timeout (Fixture       *fixture,
   fake_transport_set_hold_start (fixture->transport, TRUE);
   mcp_sse_client_set_request_timeout (fixture->client, 0.2);
   mcp_sse_client_connect_async (fixture->client, NULL, store_result, &result);
-  WAIT_UNTIL (result != NULL);
-  elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  TEST_WAIT_UNTIL (result != NULL);
+  elapsed = test_seconds_since (start);
 
   g_assert_false (mcp_sse_client_connect_finish (fixture->client, result, &error));
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_TIMEOUT);
-  g_assert_cmpfloat (elapsed, >=, 0.2);
-  g_assert_cmpfloat (elapsed, <, 0.2 + 2 * time_scale ());
+  test_assert_elapsed (elapsed, 0.2, 0.2 + 2);
   g_assert_cmpint (mcp_sse_transport_get_state (MCP_SSE_TRANSPORT (fixture->transport)), ==,
                    MCP_SSE_CONNECTION_STATE_CLOSED);
 }
@@ -456,9 +402,9 @@ test_connect_cancel (Fixture       *fixture,
 
   fake_transport_set_handler (fixture->transport, NULL, NULL);
   mcp_sse_client_connect_async (fixture->client, cancellable, store_result, &result);
-  WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "initialize") == 1);
+  TEST_WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "initialize") == 1);
   g_cancellable_cancel (cancellable);
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
 
   g_assert_false (mcp_sse_client_connect_finish (fixture->client, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -504,7 +450,7 @@ test_request_ids (Fixture       *fixture,
   fake_transport_inject_printf (fixture->transport,
                                 "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"result\": [\"one\"]}",
                                 first_id);
-  WAIT_UNTIL (first != NULL && second != NULL);
+  TEST_WAIT_UNTIL (first != NULL && second != NULL);
 
   answer = mcp_sse_client_request_finish (fixture->client, first, &error);
   g_assert_no_error (error);
@@ -521,14 +467,14 @@ test_request_ids (Fixture       *fixture,
   fake_transport_inject_printf (fixture->transport,
                                 "{\"jsonrpc\": \"2.0\", \"id\": \"%" G_GINT64_FORMAT "\", \"result\": {}}",
                                 third_id);
-  drain ();
+  test_drain_main_context ();
   g_assert_null (third);
   g_assert_cmpuint (fixture->errors->len, ==, 1);
 
   fake_transport_inject_printf (fixture->transport,
                                 "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"result\": {\"ok\": true}}",
                                 third_id);
-  WAIT_UNTIL (third != NULL);
+  TEST_WAIT_UNTIL (third != NULL);
   answer = mcp_sse_client_request_finish (fixture->client, third, &error);
   g_assert_no_error (error);
   assert_json (answer, "{\"ok\": true}");
@@ -554,7 +500,7 @@ test_request_error_data (Fixture       *fixture,
                                 "{\"code\": -32002, \"message\": \"Resource not found\", "
                                 "\"data\": {\"uri\": \"file:///missing\"}}}",
                                 last_id (fixture, "resources/read"));
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
 
   answer = mcp_sse_client_read_resource_finish (fixture->client, result, &error);
   g_assert_null (answer);
@@ -569,7 +515,7 @@ test_request_error_data (Fixture       *fixture,
                                 "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"error\": "
                                 "{\"code\": \"bad\", \"message\": \"x\"}}",
                                 last_id (fixture, "ping"));
-  WAIT_UNTIL (malformed != NULL);
+  TEST_WAIT_UNTIL (malformed != NULL);
   g_assert_null (mcp_sse_client_ping_finish (fixture->client, malformed, &error));
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE);
 }
@@ -590,13 +536,12 @@ test_request_timeout (Fixture       *fixture,
   start = g_get_monotonic_time ();
   mcp_sse_client_request_async (fixture->client, "test/slow", NULL, NULL, store_result, &result);
   id = last_id (fixture, "test/slow");
-  WAIT_UNTIL (result != NULL);
-  elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  TEST_WAIT_UNTIL (result != NULL);
+  elapsed = test_seconds_since (start);
 
   g_assert_null (mcp_sse_client_request_finish (fixture->client, result, &error));
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_TIMEOUT);
-  g_assert_cmpfloat (elapsed, >=, 0.2);
-  g_assert_cmpfloat (elapsed, <, 0.2 + 2 * time_scale ());
+  test_assert_elapsed (elapsed, 0.2, 0.2 + 2);
 
   cancelled = fake_transport_find_sent (fixture->transport, "notifications/cancelled", 0);
   g_assert_nonnull (cancelled);
@@ -607,7 +552,7 @@ test_request_timeout (Fixture       *fixture,
   /* The late answer is expected, not an error. */
   fake_transport_inject_printf (fixture->transport,
                                 "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"result\": {}}", id);
-  drain ();
+  test_drain_main_context ();
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
@@ -634,7 +579,7 @@ test_request_cancel (Fixture       *fixture,
   kept_id = int_at (fake_transport_find_sent (fixture->transport, "tools/call", 1), "id");
 
   g_cancellable_cancel (cancellable);
-  WAIT_UNTIL (doomed != NULL);
+  TEST_WAIT_UNTIL (doomed != NULL);
   g_assert_null (mcp_sse_client_call_tool_finish (fixture->client, doomed, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -645,14 +590,14 @@ test_request_cancel (Fixture       *fixture,
   g_assert_nonnull (string_at (notice, "params.reason"));
 
   /* The other request is untouched; the late answer is ignored. */
-  drain ();
+  test_drain_main_context ();
   g_assert_null (kept);
   fake_transport_inject_printf (fixture->transport,
                                 "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"result\": {}}", doomed_id);
   fake_transport_inject_printf (fixture->transport,
                                 "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", "
                                 "\"result\": {\"content\": []}}", kept_id);
-  WAIT_UNTIL (kept != NULL);
+  TEST_WAIT_UNTIL (kept != NULL);
   answer = mcp_sse_client_call_tool_finish (fixture->client, kept, &error);
   g_assert_no_error (error);
   assert_json (answer, "{\"content\": []}");
@@ -662,7 +607,7 @@ test_request_cancel (Fixture       *fixture,
   n_sent = fake_transport_get_n_sent (fixture->transport);
   g_cancellable_cancel (cancelled_before);
   mcp_sse_client_ping_async (fixture->client, cancelled_before, store_result, &early);
-  WAIT_UNTIL (early != NULL);
+  TEST_WAIT_UNTIL (early != NULL);
   g_assert_null (mcp_sse_client_ping_finish (fixture->client, early, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (fake_transport_get_n_sent (fixture->transport), ==, n_sent);
@@ -680,7 +625,7 @@ test_request_send_fails (Fixture       *fixture,
   fake_transport_set_send_error (fixture->transport, refused);
 
   mcp_sse_client_ping_async (fixture->client, NULL, store_result, &result);
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
   g_assert_null (mcp_sse_client_ping_finish (fixture->client, result, &error));
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
 }
@@ -696,7 +641,7 @@ test_request_not_connected (Fixture       *fixture,
   mcp_sse_client_list_tools_async (fixture->client, NULL, store_result, &result);
   mcp_sse_client_notify_async (fixture->client, "notifications/roots/list_changed", NULL, NULL,
                                store_result, &sent);
-  WAIT_UNTIL (result != NULL && sent != NULL);
+  TEST_WAIT_UNTIL (result != NULL && sent != NULL);
 
   g_assert_null (mcp_sse_client_list_tools_finish (fixture->client, result, &error));
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_NOT_CONNECTED);
@@ -715,7 +660,7 @@ test_notify (Fixture       *fixture,
 
   connect_client (fixture);
   mcp_sse_client_notify_async (fixture->client, "test/note", params, NULL, store_result, &result);
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
   g_assert_true (mcp_sse_client_notify_finish (fixture->client, result, &error));
   g_assert_no_error (error);
   assert_json (fake_transport_find_sent (fixture->transport, "test/note", 0),
@@ -739,7 +684,7 @@ test_convenience (Fixture       *fixture,
   mcp_sse_client_ping_async (fixture->client, NULL, store_result, &ping);
   mcp_sse_client_call_tool_async (fixture->client, "echo", NULL, NULL, store_result, &call);
   mcp_sse_client_get_prompt_async (fixture->client, "greet", arguments, NULL, store_result, &prompt);
-  WAIT_UNTIL (ping != NULL && call != NULL && prompt != NULL);
+  TEST_WAIT_UNTIL (ping != NULL && call != NULL && prompt != NULL);
 
   g_assert_null (member (fake_transport_find_sent (fixture->transport, "ping", 0), "params"));
   assert_json (member (fake_transport_find_sent (fixture->transport, "tools/call", 0), "params"),
@@ -869,7 +814,7 @@ test_progress (Fixture       *fixture,
   fake_transport_inject_printf (fixture->transport,
                                 "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"result\": {}}",
                                 int_at (fake_transport_find_sent (fixture->transport, "tools/call", 1), "id"));
-  WAIT_UNTIL (watched != NULL);
+  TEST_WAIT_UNTIL (watched != NULL);
   fake_transport_inject_printf (fixture->transport,
                                 "{\"jsonrpc\": \"2.0\", \"method\": \"notifications/progress\", \"params\": "
                                 "{\"progressToken\": %" G_GINT64_FORMAT ", \"progress\": 3}}", token);
@@ -877,7 +822,7 @@ test_progress (Fixture       *fixture,
 
   g_signal_handler_disconnect (fixture->client, handler);
   mcp_sse_client_stop (fixture->client);
-  WAIT_UNTIL (unwatched != NULL && direct != NULL);
+  TEST_WAIT_UNTIL (unwatched != NULL && direct != NULL);
   g_free (log.message);
 }
 
@@ -955,7 +900,7 @@ test_list_pages (Fixture       *fixture,
   fake_transport_set_handler (fixture->transport, serve_pages, &pager);
 
   mcp_sse_client_list_tools_async (fixture->client, NULL, store_result, &tools);
-  WAIT_UNTIL (tools != NULL);
+  TEST_WAIT_UNTIL (tools != NULL);
   answer = mcp_sse_client_list_tools_finish (fixture->client, tools, &error);
   g_assert_no_error (error);
   assert_json (answer, "{\"tools\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"c\"}, {\"name\": \"d\"}]}");
@@ -970,7 +915,7 @@ test_list_pages (Fixture       *fixture,
 
   mcp_sse_client_list_prompts_async (fixture->client, NULL, store_result, &prompts);
   mcp_sse_client_list_resources_async (fixture->client, NULL, store_result, &resources);
-  WAIT_UNTIL (prompts != NULL && resources != NULL);
+  TEST_WAIT_UNTIL (prompts != NULL && resources != NULL);
   answer = mcp_sse_client_list_prompts_finish (fixture->client, prompts, &error);
   g_assert_no_error (error);
   assert_json (answer, "{\"prompts\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"c\"}, {\"name\": \"d\"}]}");
@@ -992,7 +937,7 @@ test_list_loop (Fixture       *fixture,
   fake_transport_set_handler (fixture->transport, serve_pages, &pager);
 
   mcp_sse_client_list_tools_async (fixture->client, NULL, store_result, &result);
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
   g_assert_null (mcp_sse_client_list_tools_finish (fixture->client, result, &error));
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE);
   g_assert_nonnull (strstr (error->message, "“a”"));
@@ -1012,7 +957,7 @@ test_list_bound (Fixture       *fixture,
   fake_transport_set_handler (fixture->transport, serve_pages, &pager);
 
   mcp_sse_client_list_tools_async (fixture->client, NULL, store_result, &result);
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
   g_assert_null (mcp_sse_client_list_tools_finish (fixture->client, result, &error));
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE);
   g_assert_cmpuint (pager.requests, ==, 1000);
@@ -1031,7 +976,7 @@ test_list_malformed (Fixture       *fixture,
                                 "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", "
                                 "\"result\": {\"tools\": {}}}",
                                 last_id (fixture, "tools/list"));
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
   g_assert_null (mcp_sse_client_list_tools_finish (fixture->client, result, &error));
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE);
 }
@@ -1151,7 +1096,7 @@ test_server_requests (Fixture       *fixture,
                          "\"params\": {\"message\": \"Name?\", \"requestedSchema\": {}}}");
   g_assert_cmpuint (answerer.count, ==, 3);
 
-  WAIT_UNTIL (answerer.reply_result != NULL);
+  TEST_WAIT_UNTIL (answerer.reply_result != NULL);
   g_assert_true (mcp_sse_client_reply_finish (fixture->client, answerer.reply_result, &error));
   g_assert_no_error (error);
 
@@ -1168,7 +1113,7 @@ test_server_requests (Fixture       *fixture,
   /* Each request is answered once; unknown ids are refused. */
   mcp_sse_client_reply_async (fixture->client, answerer.later_id, NULL, NULL, store_result, &twice);
   mcp_sse_client_reply_error_async (fixture->client, stranger, -1, "x", NULL, NULL, store_result, &unknown);
-  WAIT_UNTIL (twice != NULL && unknown != NULL);
+  TEST_WAIT_UNTIL (twice != NULL && unknown != NULL);
   g_assert_false (mcp_sse_client_reply_finish (fixture->client, twice, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
@@ -1245,7 +1190,7 @@ test_server_request_limit (Fixture       *fixture,
   /* An answer frees a place. */
   mcp_sse_client_reply_async (fixture->client, g_ptr_array_index (answerer.held_ids, 0), NULL,
                               NULL, store_result, &reply_result);
-  WAIT_UNTIL (reply_result != NULL);
+  TEST_WAIT_UNTIL (reply_result != NULL);
   g_assert_true (mcp_sse_client_reply_finish (fixture->client, reply_result, &error));
   g_assert_no_error (error);
   fake_transport_inject (fixture->transport, "{\"jsonrpc\": \"2.0\", \"id\": 2000, \"method\": \"roots/list\"}");
@@ -1360,7 +1305,7 @@ test_invalid_messages (Fixture       *fixture,
                                 "[{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"result\": {}},"
                                 " {\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"result\": {}}]",
                                 last_id (fixture, "ping") - 1, last_id (fixture, "ping"));
-  WAIT_UNTIL (first != NULL && second != NULL);
+  TEST_WAIT_UNTIL (first != NULL && second != NULL);
   g_assert_cmpuint (fixture->errors->len, ==, G_N_ELEMENTS (invalid));
 }
 
@@ -1385,12 +1330,12 @@ test_close_fails_pending (Fixture       *fixture,
 
   mcp_sse_client_ping_async (fixture->client, NULL, store_result, &first);
   mcp_sse_client_call_tool_async (fixture->client, "t", NULL, NULL, store_result, &second);
-  WAIT_UNTIL (fake_transport_get_n_sent (fixture->transport) == 4);
-  drain ();
+  TEST_WAIT_UNTIL (fake_transport_get_n_sent (fixture->transport) == 4);
+  test_drain_main_context ();
 
   /* At once: no timer is waited for. */
   fake_transport_close (fixture->transport, closed);
-  drain ();
+  test_drain_main_context ();
   g_assert_nonnull (first);
   g_assert_nonnull (second);
   g_assert_null (mcp_sse_client_ping_finish (fixture->client, first, &error));
@@ -1403,14 +1348,14 @@ test_close_fails_pending (Fixture       *fixture,
   /* The server's requests went with the connection. */
   mcp_sse_client_reply_async (fixture->client, g_ptr_array_index (answerer.held_ids, 0), NULL,
                               NULL, store_result, &reply);
-  WAIT_UNTIL (reply != NULL);
+  TEST_WAIT_UNTIL (reply != NULL);
   g_assert_false (mcp_sse_client_reply_finish (fixture->client, reply, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
   /* A new connection needs a new handshake. */
   mcp_sse_client_connect_async (fixture->client, NULL, store_result, &reconnected);
-  WAIT_UNTIL (reconnected != NULL);
+  TEST_WAIT_UNTIL (reconnected != NULL);
   g_assert_true (mcp_sse_client_connect_finish (fixture->client, reconnected, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fake_transport_get_n_starts (fixture->transport), ==, 2);
@@ -1428,11 +1373,11 @@ test_stop_cancels_pending (Fixture       *fixture,
 
   connect_client (fixture);
   mcp_sse_client_ping_async (fixture->client, NULL, store_result, &result);
-  WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "ping") == 1);
-  drain ();
+  TEST_WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "ping") == 1);
+  test_drain_main_context ();
 
   mcp_sse_client_stop (fixture->client);
-  drain ();
+  test_drain_main_context ();
   g_assert_nonnull (result);
   g_assert_null (mcp_sse_client_ping_finish (fixture->client, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1474,13 +1419,13 @@ test_handler_reentrancy (Fixture       *fixture,
 
   /* stop() from a handler, with a request pending and a batch half done. */
   mcp_sse_client_ping_async (fixture->client, NULL, store_result, &result);
-  WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "ping") == 1);
+  TEST_WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "ping") == 1);
   handler = g_signal_connect (fixture->client, "notification::notifications/stop",
                               G_CALLBACK (stop_client), NULL);
   fake_transport_inject (fixture->transport,
                          "[{\"jsonrpc\": \"2.0\", \"method\": \"notifications/stop\"},"
                          " {\"jsonrpc\": \"2.0\", \"id\": 77, \"result\": {}}]");
-  WAIT_UNTIL (result != NULL);
+  TEST_WAIT_UNTIL (result != NULL);
   g_assert_null (mcp_sse_client_ping_finish (fixture->client, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (fixture->errors->len, ==, 0);
@@ -1489,7 +1434,7 @@ test_handler_reentrancy (Fixture       *fixture,
 
   /* A handler drops the last reference. */
   connect_client (fixture);
-  drain ();
+  test_drain_main_context ();
   weak = fixture->client;
   g_object_add_weak_pointer (weak, &weak);
   g_signal_connect (fixture->client, "notification", G_CALLBACK (drop_client), fixture);
@@ -1544,7 +1489,7 @@ main (int   argc,
   static const char * const versions[] = { "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25" };
   guint i;
 
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   for (i = 0; i < G_N_ELEMENTS (versions); i++)
     {

@@ -8,9 +8,7 @@
 #include <mcp-sse/mcp-sse.h>
 
 #include "mcp-sse-redact-private.h"
-#include "test-server.h"
-
-#define WAIT_LONG 10.0
+#include "mcp-sse-test-server.h"
 
 /* Secrets the exchange carries; none may reach the log. */
 #define URL_PASSWORD "pw-secret-7"
@@ -125,9 +123,9 @@ run_exchange (void)
   mcp_sse_connection_manager_set_header (manager, "X-Api-Key", API_KEY);
   mcp_sse_connection_manager_set_header (manager, "Authorization", "Bearer " BEARER);
   mcp_sse_connection_manager_start_async (manager, NULL, on_started, &started);
-  TEST_WAIT_UNTIL (started, WAIT_LONG);
+  TEST_WAIT_UNTIL (started);
   mcp_sse_connection_manager_send_async (manager, message, NULL, on_sent, &sent);
-  TEST_WAIT_UNTIL (sent, WAIT_LONG);
+  TEST_WAIT_UNTIL (sent);
   mcp_sse_connection_manager_stop (manager);
 }
 
@@ -198,7 +196,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_func ("/redact/header-line", test_redact_header_line);
   g_test_add_func ("/redact/url", test_redact_url);

@@ -6,40 +6,7 @@
 #include <mcp-sse/mcp-sse.h>
 
 #include "mcp-sse-demo-server.h"
-
-#define DEADLINE_SECONDS 20
-
-/* Iterates the thread-default context until @condition holds. */
-#define WAIT_UNTIL(condition)                                                  \
-  G_STMT_START {                                                               \
-    gint64 wait_deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC; \
-    guint wait_ticker = g_timeout_add (10, tick, NULL);                        \
-    while (!(condition))                                                       \
-      {                                                                        \
-        if (g_get_monotonic_time () > wait_deadline)                           \
-          g_error ("timed out waiting for %s", #condition);                    \
-        g_main_context_iteration (NULL, TRUE);                                 \
-      }                                                                        \
-    g_source_remove (wait_ticker);                                             \
-  } G_STMT_END
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Drops the last reference to @object, which may take a few iterations
- * of the main context to go (libsoup finishes aborted messages from idles). */
-static void
-unref_and_wait_for_finalization (gpointer object)
-{
-  GObject *weak = object;
-
-  g_object_add_weak_pointer (weak, (gpointer *) &weak);
-  g_object_unref (object);
-  WAIT_UNTIL (weak == NULL);
-}
+#include "mcp-sse-test-utils.h"
 
 /* A client side of one SSE session, in plain libsoup. */
 typedef struct
@@ -83,8 +50,8 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   soup_session_abort (fixture->session);
-  unref_and_wait_for_finalization (fixture->session);
-  WAIT_UNTIL (mcp_sse_demo_server_get_n_sessions (fixture->server) == 0);
+  test_unref_and_wait (fixture->session);
+  TEST_WAIT_UNTIL (mcp_sse_demo_server_get_n_sessions (fixture->server) == 0);
   g_assert_finalize_object (fixture->server);
   g_free (fixture->url);
 }
@@ -151,7 +118,7 @@ stream_open (Fixture    *fixture,
                                "Accept", "text/event-stream");
   soup_session_send_async (fixture->session, stream->get, G_PRIORITY_DEFAULT,
                            stream->cancellable, on_sent, stream);
-  WAIT_UNTIL (stream->opened);
+  TEST_WAIT_UNTIL (stream->opened);
 
   return stream;
 }
@@ -159,7 +126,7 @@ stream_open (Fixture    *fixture,
 static McpSseEvent *
 stream_next_event (Stream *stream)
 {
-  WAIT_UNTIL (stream->next_event < stream->events->len || stream->eof);
+  TEST_WAIT_UNTIL (stream->next_event < stream->events->len || stream->eof);
   g_assert_cmpuint (stream->next_event, <, stream->events->len);
 
   return g_ptr_array_index (stream->events, stream->next_event++);
@@ -186,7 +153,7 @@ static void
 stream_close (Stream *stream)
 {
   g_cancellable_cancel (stream->cancellable);
-  WAIT_UNTIL (stream->eof);
+  TEST_WAIT_UNTIL (stream->eof);
   g_clear_error (&stream->error);
   g_clear_object (&stream->body);
   g_clear_object (&stream->get);
@@ -253,7 +220,7 @@ request_status (SoupSession *session,
       soup_message_set_request_body_from_bytes (msg, content_type, bytes);
     }
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_posted, &post);
-  WAIT_UNTIL (post.done);
+  TEST_WAIT_UNTIL (post.done);
 
   return post.status;
 }
@@ -353,7 +320,7 @@ test_stream_headers (Fixture       *fixture,
   data_text = mcp_sse_event_get_data (event);
   g_assert_true (g_str_has_prefix (data_text, "/message?sessionId="));
   g_assert_true (g_uuid_string_is_valid (data_text + strlen ("/message?sessionId=")));
-  WAIT_UNTIL (mcp_sse_demo_server_get_n_sessions (fixture->server) == 1);
+  TEST_WAIT_UNTIL (mcp_sse_demo_server_get_n_sessions (fixture->server) == 1);
 
   stream_close (stream);
 }
@@ -720,7 +687,7 @@ test_flood_on_get (Fixture       *fixture,
 
   g_assert_cmpstr (mcp_sse_event_get_event_type (endpoint), ==, "endpoint");
   check_flood (stream, 2000, 200, FALSE);
-  WAIT_UNTIL (stream->eof);
+  TEST_WAIT_UNTIL (stream->eof);
   g_assert_no_error (stream->error);
   g_assert_cmpuint (stream->next_event, ==, stream->events->len);
 
@@ -753,7 +720,7 @@ test_client_hangs_up (Fixture       *fixture,
   soup_session_abort (fixture->session);
 
   /* The server notices although it had nothing to write. */
-  WAIT_UNTIL (mcp_sse_demo_server_get_n_sessions (fixture->server) == 0);
+  TEST_WAIT_UNTIL (mcp_sse_demo_server_get_n_sessions (fixture->server) == 0);
   g_assert_cmpuint (post_raw (fixture->session, endpoint, "application/json", "{}"), ==, 404);
 }
 
@@ -772,7 +739,7 @@ test_close_sessions (Fixture       *fixture,
   g_assert_cmpuint (mcp_sse_demo_server_get_n_sessions (fixture->server), ==, 0);
 
   /* Both streams end cleanly: the last chunk arrives, no error. */
-  WAIT_UNTIL (first->eof && second->eof);
+  TEST_WAIT_UNTIL (first->eof && second->eof);
   g_assert_no_error (first->error);
   g_assert_no_error (second->error);
   g_assert_cmpuint (first->next_event, ==, first->events->len);
@@ -854,7 +821,7 @@ test_own_thread (void)
   g_main_context_invoke (thread.context, quit_loop, thread.loop);
   g_thread_join (worker);
   soup_session_abort (fixture.session);
-  unref_and_wait_for_finalization (fixture.session);
+  test_unref_and_wait (fixture.session);
 
   g_main_loop_unref (thread.loop);
   g_main_context_unref (thread.context);
@@ -901,7 +868,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   ADD_TEST ("/demo-server/stream-headers", test_stream_headers, NULL);
   ADD_TEST ("/demo-server/initialize", test_initialize, NULL);

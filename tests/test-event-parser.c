@@ -11,6 +11,8 @@
 
 #include <mcp-sse/mcp-sse.h>
 
+#include "mcp-sse-test-utils.h"
+
 #define MIB (1024 * 1024)
 #define FFFD "\xEF\xBF\xBD"
 
@@ -1133,7 +1135,7 @@ main (int   argc,
   JsonArray *vectors;
   guint i;
 
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   path = g_test_build_filename (G_TEST_DIST, "sse-vectors.json", NULL);
   json_parser_load_from_file (json, path, &error);

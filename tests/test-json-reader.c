@@ -12,6 +12,7 @@
 #include <mcp-sse/mcp-sse.h>
 
 #include "mcp-sse-json-reader-private.h"
+#include "mcp-sse-test-utils.h"
 
 /* Helpers */
 
@@ -101,74 +102,9 @@ first_element (JsonNode *root)
   return json_array_get_element (json_node_get_array (root), 0);
 }
 
-/* Asserts that @a and @b are the same tree: json_node_equal(), and also
- * the same value types (json_node_equal() takes 1 and 1.0 as equal) and
- * the same double bits (it takes 0.0 and -0.0 as equal). */
-static void
-assert_same_tree (JsonNode *a,
-                  JsonNode *b)
-{
-  g_assert_true (json_node_equal (a, b));
-  g_assert_cmpint (JSON_NODE_TYPE (a), ==, JSON_NODE_TYPE (b));
-
-  switch (JSON_NODE_TYPE (a))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-
-        json_object_iter_init (&iter, json_node_get_object (a));
-        while (json_object_iter_next (&iter, &name, &member))
-          assert_same_tree (member, json_object_get_member (json_node_get_object (b), name));
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array_a = json_node_get_array (a);
-        JsonArray *array_b = json_node_get_array (b);
-        guint i;
-
-        for (i = 0; i < json_array_get_length (array_a); i++)
-          assert_same_tree (json_array_get_element (array_a, i),
-                            json_array_get_element (array_b, i));
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      g_assert_cmpstr (g_type_name (json_node_get_value_type (a)), ==,
-                       g_type_name (json_node_get_value_type (b)));
-      if (json_node_get_value_type (a) == G_TYPE_DOUBLE)
-        {
-          double da = json_node_get_double (a);
-          double db = json_node_get_double (b);
-
-          g_assert_cmpmem (&da, sizeof da, &db, sizeof db);
-        }
-      break;
-
-    case JSON_NODE_NULL:
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 /* JsonGenerator of json-glib 1.6 writes what is not JSON in two cases: a
  * double whose shortest form has an exponent but no point, 1e22 for one,
  * as "1e+22.0"; and U+001F in a string as the raw byte. */
-static gboolean
-generator_writes_valid_double (double value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_ascii_dtostr (buffer, sizeof buffer, value);
-  return strchr (buffer, 'e') == NULL || strchr (buffer, '.') != NULL;
-}
-
 static gboolean
 generator_writes_valid_json (JsonNode *node)
 {
@@ -200,7 +136,7 @@ generator_writes_valid_json (JsonNode *node)
       if (json_node_get_value_type (node) == G_TYPE_STRING)
         return strchr (json_node_get_string (node), 0x1f) == NULL;
       if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-        return generator_writes_valid_double (json_node_get_double (node));
+        return test_json_generator_writes_valid_double (json_node_get_double (node));
       return TRUE;
     case JSON_NODE_NULL:
     default:
@@ -217,8 +153,8 @@ assert_round_trip (JsonNode *node)
   g_autoptr(JsonNode) again = read_ok (text);
   g_autoptr(JsonNode) again_pretty = read_ok (pretty);
 
-  assert_same_tree (node, again);
-  assert_same_tree (node, again_pretty);
+  test_assert_same_json (node, again);
+  test_assert_same_json (node, again_pretty);
 }
 
 /* JSONTestSuite (tests/json/, see the README there) */
@@ -596,7 +532,7 @@ random_number_text (GRand *rand)
 static void
 test_doubles_correctly_rounded (void)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (20250618);
+  g_autoptr(GRand) rand = test_rand_new ();
   guint i;
 
   for (i = 0; i < 50000; i++)
@@ -858,7 +794,7 @@ test_whitespace (void)
   g_autoptr(JsonNode) spaced = read_ok (" \t\r\n{ \"a\" \n: [ 1 ,\t2 ] , \"b\":{ } }\r\n ");
   g_autoptr(JsonNode) compact = read_ok ("{\"a\":[1,2],\"b\":{}}");
 
-  assert_same_tree (spaced, compact);
+  test_assert_same_json (spaced, compact);
 
   /* Only these four: no form feed, vertical tab, NBSP or BOM. */
   g_assert_cmpuint (read_refused ("\f1"), ==, 0);
@@ -1056,7 +992,7 @@ test_duplicate_members_large_object (void)
 
   g_assert_true (json_parser_load_from_data (parser, text->str, -1, &error));
   g_assert_no_error (error);
-  assert_same_tree (node, json_parser_get_root (parser));
+  test_assert_same_json (node, json_parser_get_root (parser));
   assert_same_member_order (node, json_parser_get_root (parser));
 
   /* An error after repeats, and inside a repeated value, frees them. */
@@ -1171,166 +1107,16 @@ test_id_types (void)
 /* Differential test against JsonParser */
 
 static void
-append_random_character (GString *text,
-                         GRand   *rand)
-{
-  static const gunichar specials[] = {
-    '"', '\\', '/', '\b', '\f', '\n', '\r', '\t', 0x01, 0x1e, 0x7f,
-    0xe9, 0x20ac, 0x2028, 0xfeff, 0xfffd, 0xffff, 0x1f600, 0x10ffff,
-  };
-  gunichar c;
-
-  switch (g_rand_int_range (rand, 0, 4))
-    {
-    case 0:
-      c = specials[g_rand_int_range (rand, 0, G_N_ELEMENTS (specials))];
-      break;
-    case 1:
-      do
-        c = g_rand_int_range (rand, 0x80, 0x110000);
-      while (c >= 0xd800 && c <= 0xdfff);
-      break;
-    default:
-      c = g_rand_int_range (rand, 0x20, 0x7f);
-      break;
-    }
-  g_string_append_unichar (text, c);
-}
-
-static char *
-random_string (GRand *rand)
-{
-  GString *text = g_string_new (NULL);
-  int length = g_rand_int_range (rand, 0, 10) == 0 ? g_rand_int_range (rand, 0, 300)
-                                                   : g_rand_int_range (rand, 0, 12);
-  int i;
-
-  for (i = 0; i < length; i++)
-    append_random_character (text, rand);
-  return g_string_free (text, FALSE);
-}
-
-static gint64
-random_int (GRand *rand)
-{
-  static const gint64 edges[] = { 0, 1, -1, G_MAXINT64, G_MININT64, G_MAXINT32, G_MININT32 };
-  guint64 bits;
-
-  switch (g_rand_int_range (rand, 0, 4))
-    {
-    case 0:
-      return edges[g_rand_int_range (rand, 0, G_N_ELEMENTS (edges))];
-    case 1:
-      bits = (guint64) g_rand_int (rand) << 32 | g_rand_int (rand);
-      return (gint64) bits;
-    default:
-      return g_rand_int_range (rand, -100000, 100000);
-    }
-}
-
-static double
-random_double_any (GRand *rand)
-{
-  guint64 bits;
-  double value;
-
-  switch (g_rand_int_range (rand, 0, 5))
-    {
-    case 0:
-      do
-        {
-          bits = (guint64) g_rand_int (rand) << 32 | g_rand_int (rand);
-          memcpy (&value, &bits, sizeof value);
-        }
-      while (!isfinite (value));
-      return value;
-    case 1:
-      return g_rand_int_range (rand, -1000, 1000) / 8.0;
-    case 2:
-      return g_rand_int_range (rand, -100000, 100000) / 1000.0;
-    case 3:
-      return ldexp (g_rand_double (rand), g_rand_int_range (rand, -1074, 1000));
-    default:
-      return g_rand_double_range (rand, -1e6, 1e6);
-    }
-}
-
-static double
-random_double (GRand *rand)
-{
-  double value;
-
-  do
-    value = random_double_any (rand);
-  while (!generator_writes_valid_double (value));
-
-  return value;
-}
-
-static JsonNode *
-random_node (GRand *rand,
-             guint  depth)
-{
-  JsonNode *node = json_node_alloc ();
-  int kinds = depth < 6 ? 10 : 7;
-
-  switch (g_rand_int_range (rand, 0, kinds))
-    {
-    case 0:
-      return json_node_init_null (node);
-    case 1:
-      return json_node_init_boolean (node, g_rand_boolean (rand));
-    case 2:
-      return json_node_init_int (node, random_int (rand));
-    case 3:
-      return json_node_init_double (node, random_double (rand));
-    case 4:
-    case 5:
-    case 6:
-      {
-        g_autofree char *string = random_string (rand);
-
-        return json_node_init_string (node, string);
-      }
-    case 7:
-      {
-        JsonArray *array = json_array_new ();
-        int n = g_rand_int_range (rand, 0, 6);
-
-        while (n-- > 0)
-          json_array_add_element (array, random_node (rand, depth + 1));
-        json_node_init_array (node, array);
-        json_array_unref (array);
-        return node;
-      }
-    default:
-      {
-        JsonObject *object = json_object_new ();
-        int n = g_rand_int_range (rand, 0, 6);
-
-        while (n-- > 0)
-          {
-            g_autofree char *name = random_string (rand);
-
-            json_object_set_member (object, name, random_node (rand, depth + 1));
-          }
-        json_node_init_object (node, object);
-        json_object_unref (object);
-        return node;
-      }
-    }
-}
-
-static void
 test_differential (void)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (8259);
+  g_autoptr(GRand) rand = test_rand_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   guint i;
 
   for (i = 0; i < 3000; i++)
     {
-      g_autoptr(JsonNode) original = random_node (rand, g_rand_int_range (rand, 0, 3) == 0 ? 6 : 0);
+      g_autoptr(JsonNode) original = test_random_json (rand, g_rand_int_range (rand, 0, 3) == 0 ? 0 : 6,
+                                                        TEST_JSON_GENERATOR_SAFE);
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonNode) ours = NULL;
@@ -1348,8 +1134,8 @@ test_differential (void)
       g_assert_true (json_parser_load_from_data (parser, text, (gssize) length, &error));
       g_assert_no_error (error);
 
-      assert_same_tree (ours, json_parser_get_root (parser));
-      assert_same_tree (ours, original);
+      test_assert_same_json (ours, json_parser_get_root (parser));
+      test_assert_same_json (ours, original);
     }
 }
 
@@ -1372,7 +1158,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_func ("/json-reader/suite/complete", test_suite_complete);
   g_test_add_func ("/json-reader/suite/escaped-nul-refused", test_escaped_nul_refused);

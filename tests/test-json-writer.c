@@ -15,6 +15,7 @@
 
 #include "mcp-sse-json-reader-private.h"
 #include "mcp-sse-json-writer-private.h"
+#include "mcp-sse-test-utils.h"
 
 /* Helpers */
 
@@ -96,74 +97,6 @@ assert_string_writes (const char *string,
   assert_writes_take (string_node (string), expected);
 }
 
-/* Asserts that @a and @b are the same tree: json_node_equal(), and also
- * the same value types (json_node_equal() takes 1 and 1.0 as equal), the
- * same double bits (it takes 0.0 and -0.0 as equal) and the same member
- * order. */
-static void
-assert_same_tree (JsonNode *a,
-                  JsonNode *b)
-{
-  g_assert_true (json_node_equal (a, b));
-  g_assert_cmpint (JSON_NODE_TYPE (a), ==, JSON_NODE_TYPE (b));
-
-  switch (JSON_NODE_TYPE (a))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object_b = json_node_get_object (b);
-        JsonObjectIter iter_a;
-        JsonObjectIter iter_b;
-        const char *name_a;
-        const char *name_b;
-        JsonNode *member_a;
-        JsonNode *member_b;
-
-        json_object_iter_init_ordered (&iter_a, json_node_get_object (a));
-        json_object_iter_init_ordered (&iter_b, object_b);
-        while (json_object_iter_next_ordered (&iter_a, &name_a, &member_a))
-          {
-            g_assert_true (json_object_iter_next_ordered (&iter_b, &name_b, &member_b));
-            g_assert_cmpstr (name_a, ==, name_b);
-            assert_same_tree (member_a, member_b);
-          }
-        g_assert_false (json_object_iter_next_ordered (&iter_b, &name_b, &member_b));
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array_a = json_node_get_array (a);
-        JsonArray *array_b = json_node_get_array (b);
-        guint i;
-
-        g_assert_cmpuint (json_array_get_length (array_a), ==, json_array_get_length (array_b));
-        for (i = 0; i < json_array_get_length (array_a); i++)
-          assert_same_tree (json_array_get_element (array_a, i),
-                            json_array_get_element (array_b, i));
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      g_assert_cmpstr (g_type_name (json_node_get_value_type (a)), ==,
-                       g_type_name (json_node_get_value_type (b)));
-      if (json_node_get_value_type (a) == G_TYPE_DOUBLE)
-        {
-          double da = json_node_get_double (a);
-          double db = json_node_get_double (b);
-
-          g_assert_cmpmem (&da, sizeof da, &db, sizeof db);
-        }
-      break;
-
-    case JSON_NODE_NULL:
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 /* Writes @node compact and pretty, reads both back with the strict reader
  * and expects the same tree. */
 static void
@@ -175,8 +108,8 @@ assert_round_trip (JsonNode *node)
   g_autoptr(JsonNode) again_pretty = read_ok (pretty, strlen (pretty));
 
   g_assert_true (g_utf8_validate (text, -1, NULL));
-  assert_same_tree (node, again);
-  assert_same_tree (node, again_pretty);
+  test_assert_same_json (node, again);
+  test_assert_same_json (node, again_pretty);
 }
 
 /* json-glib 1.6's JsonGenerator writes these two as text that is not JSON:
@@ -346,7 +279,7 @@ test_doubles (void)
 
       g_test_message ("%.17g -> %s", cases[i].value, text);
       g_assert_cmpstr (text, ==, cases[i].expected);
-      assert_same_tree (node, again);
+      test_assert_same_json (node, again);
     }
 }
 
@@ -392,7 +325,7 @@ test_integers (void)
       g_autoptr(JsonNode) again = read_ok (text, strlen (text));
 
       g_assert_cmpstr (text, ==, cases[i].expected);
-      assert_same_tree (node, again);
+      test_assert_same_json (node, again);
     }
 }
 
@@ -547,181 +480,15 @@ test_append (void)
 /* Round trips of generated trees */
 
 static void
-append_random_character (GString *text,
-                         GRand   *rand)
-{
-  static const gunichar specials[] = {
-    '"', '\\', '/', '\b', '\f', '\n', '\r', '\t', 0x01, 0x1e, 0x1f, 0x7f,
-    0xe9, 0x20ac, 0x2028, 0x2029, 0xfeff, 0xfffd, 0xffff, 0x1f600, 0x10ffff,
-  };
-  gunichar c;
-
-  switch (g_rand_int_range (rand, 0, 5))
-    {
-    case 0:
-      c = specials[g_rand_int_range (rand, 0, G_N_ELEMENTS (specials))];
-      break;
-    case 1:
-      c = g_rand_int_range (rand, 0x01, 0x20);
-      break;
-    case 2:
-      do
-        c = g_rand_int_range (rand, 0x80, 0x110000);
-      while (c >= 0xd800 && c <= 0xdfff);
-      break;
-    default:
-      c = g_rand_int_range (rand, 0x20, 0x7f);
-      break;
-    }
-  g_string_append_unichar (text, c);
-}
-
-static char *
-random_string (GRand *rand)
-{
-  GString *text = g_string_new (NULL);
-  int length = g_rand_int_range (rand, 0, 10) == 0 ? g_rand_int_range (rand, 0, 300)
-                                                   : g_rand_int_range (rand, 0, 12);
-  int i;
-
-  for (i = 0; i < length; i++)
-    append_random_character (text, rand);
-  return g_string_free (text, FALSE);
-}
-
-static guint64
-random_bits (GRand *rand)
-{
-  return (guint64) g_rand_int (rand) << 32 | g_rand_int (rand);
-}
-
-static gint64
-random_int (GRand *rand)
-{
-  static const gint64 edges[] = { 0, 1, -1, G_MAXINT64, G_MININT64, G_MAXINT32, G_MININT32 };
-
-  switch (g_rand_int_range (rand, 0, 4))
-    {
-    case 0:
-      return edges[g_rand_int_range (rand, 0, G_N_ELEMENTS (edges))];
-    case 1:
-      return (gint64) random_bits (rand);
-    default:
-      return g_rand_int_range (rand, -100000, 100000);
-    }
-}
-
-/* Any double, with a bias to those whose text is short or has an
- * exponent, or that are integral. */
-static double
-random_double_any (GRand *rand)
-{
-  static const double edges[] = {
-    0.0, -0.0, 1.0, 1e22, 1e21, 1e16, 5e-324, DBL_MIN, DBL_MAX, -DBL_MAX,
-  };
-  guint64 bits;
-  double value;
-
-  switch (g_rand_int_range (rand, 0, 7))
-    {
-    case 0:
-      do
-        {
-          bits = random_bits (rand);
-          memcpy (&value, &bits, sizeof value);
-        }
-      while (!isfinite (value));
-      return value;
-    case 1:
-      return g_rand_int_range (rand, -1000, 1000) / 8.0;
-    case 2:
-      return g_rand_int_range (rand, -100000, 100000) / 1000.0;
-    case 3:
-      return ldexp (g_rand_double (rand), g_rand_int_range (rand, -1074, 1000));
-    case 4:
-      return edges[g_rand_int_range (rand, 0, G_N_ELEMENTS (edges))];
-    case 5:
-      return pow (10, g_rand_int_range (rand, -320, 309)) * g_rand_int_range (rand, 1, 10);
-    default:
-      return g_rand_double_range (rand, -1e6, 1e6);
-    }
-}
-
-static double
-random_double (GRand *rand)
-{
-  double value;
-
-  do
-    value = random_double_any (rand);
-  while (!isfinite (value));
-
-  return value;
-}
-
-static JsonNode *
-random_node (GRand *rand,
-             guint  depth)
-{
-  JsonNode *node = json_node_alloc ();
-  int kinds = depth < 6 ? 10 : 7;
-
-  switch (g_rand_int_range (rand, 0, kinds))
-    {
-    case 0:
-      return json_node_init_null (node);
-    case 1:
-      return json_node_init_boolean (node, g_rand_boolean (rand));
-    case 2:
-      return json_node_init_int (node, random_int (rand));
-    case 3:
-      return json_node_init_double (node, random_double (rand));
-    case 4:
-    case 5:
-    case 6:
-      {
-        g_autofree char *string = random_string (rand);
-
-        return json_node_init_string (node, string);
-      }
-    case 7:
-      {
-        JsonArray *array = json_array_new ();
-        int n = g_rand_int_range (rand, 0, 6);
-
-        while (n-- > 0)
-          json_array_add_element (array, random_node (rand, depth + 1));
-        json_node_init_array (node, array);
-        json_array_unref (array);
-        return node;
-      }
-    default:
-      {
-        JsonObject *object = json_object_new ();
-        int n = g_rand_int_range (rand, 0, 6);
-
-        while (n-- > 0)
-          {
-            g_autofree char *name = random_string (rand);
-
-            json_object_set_member (object, name, random_node (rand, depth + 1));
-          }
-        json_node_init_object (node, object);
-        json_object_unref (object);
-        return node;
-      }
-    }
-}
-
-static void
 test_round_trip_generated (void)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (8259);
+  g_autoptr(GRand) rand = test_rand_new ();
   guint i;
 
   for (i = 0; i < 3000; i++)
     {
-      g_autoptr(JsonNode) original = random_node (rand, g_rand_int_range (rand, 0, 3) == 0 ? 6 : 0);
+      g_autoptr(JsonNode) original = test_random_json (rand, g_rand_int_range (rand, 0, 3) == 0 ? 0 : 6,
+                                                        TEST_JSON_DEFAULT);
 
       assert_round_trip (original);
     }
@@ -755,12 +522,12 @@ reference_double_text (double value)
 static void
 test_round_trip_doubles (void)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (754);
+  g_autoptr(GRand) rand = test_rand_new ();
   guint i;
 
   for (i = 0; i < 20000; i++)
     {
-      double value = i % 2 == 0 ? random_double (rand)
+      double value = i % 2 == 0 ? test_random_double (rand, TEST_JSON_DEFAULT)
                                 : g_rand_int_range (rand, -2000000, 2000000) /
                                   pow (10, g_rand_int_range (rand, 0, 12));
       g_autoptr(JsonNode) node = double_node (value);
@@ -815,7 +582,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_func ("/json-writer/generator-bugs", test_generator_bugs);
   g_test_add_func ("/json-writer/strings/control-characters", test_control_characters);

@@ -16,28 +16,7 @@
 #include <mcp-sse/mcp-sse.h>
 
 #include "mcp-sse-demo-server.h"
-
-#define DEADLINE_SECONDS 30
-
-/* Iterates the thread-default context until @condition holds. */
-#define WAIT_UNTIL(condition)                                                  \
-  G_STMT_START {                                                               \
-    gint64 wait_deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC; \
-    guint wait_ticker = g_timeout_add (10, tick, NULL);                        \
-    while (!(condition))                                                       \
-      {                                                                        \
-        if (g_get_monotonic_time () > wait_deadline)                           \
-          g_error ("timed out waiting for %s", #condition);                    \
-        g_main_context_iteration (NULL, TRUE);                                 \
-      }                                                                        \
-    g_source_remove (wait_ticker);                                             \
-  } G_STMT_END
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
+#include "mcp-sse-test-utils.h"
 
 /* One HTTP request as the demo server saw it. */
 typedef struct
@@ -130,7 +109,7 @@ fixture_tear_down (Fixture       *fixture,
     }
 
   /* Every run of the tool closed its stream, and the server noticed. */
-  WAIT_UNTIL (mcp_sse_demo_server_get_n_sessions (fixture->server) == 0);
+  TEST_WAIT_UNTIL (mcp_sse_demo_server_get_n_sessions (fixture->server) == 0);
   g_assert_finalize_object (fixture->server);
   g_ptr_array_unref (fixture->requests);
   g_free (fixture->url);
@@ -203,9 +182,9 @@ wait_for_process (GSubprocess *process,
   Communication communication = { result, FALSE };
 
   g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated, &communication);
-  WAIT_UNTIL (communication.done);
+  TEST_WAIT_UNTIL (communication.done);
   /* The pipes close a moment before the exit is reaped. */
-  WAIT_UNTIL (g_subprocess_get_identifier (process) == NULL);
+  TEST_WAIT_UNTIL (g_subprocess_get_identifier (process) == NULL);
 
   result->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
   if (result->out == NULL)
@@ -731,8 +710,11 @@ test_timeout (Fixture       *fixture,
               gconstpointer  data)
 {
   g_auto(Result) result = { 0 };
+  char timeout[G_ASCII_DTOSTR_BUF_SIZE];
 
-  RUN (&result, "--timeout", "1", fixture->url, "call", "slow", "{\"steps\": 1, \"interval_ms\": 60000}");
+  /* The call takes a minute; the deadline stretches on a slow machine. */
+  g_ascii_dtostr (timeout, sizeof timeout, test_scaled (1.0));
+  RUN (&result, "--timeout", timeout, fixture->url, "call", "slow", "{\"steps\": 1, \"interval_ms\": 60000}");
   g_assert_cmpint (result.status, ==, 3);
   g_assert_cmpstr (result.out, ==, "");
   assert_one_error_line (result.err);
@@ -838,7 +820,7 @@ test_listen (Fixture       *fixture,
 
   /* Once notifications/initialized is posted, the client has read the
    * answer to initialize. */
-  WAIT_UNTIL (count_posts (fixture) >= 2);
+  TEST_WAIT_UNTIL (count_posts (fixture) >= 2);
   initialize = g_ptr_array_index (fixture->requests, 1);
 
   /* Make the server talk on the tool's session, then end the session. */
@@ -847,7 +829,7 @@ test_listen (Fixture       *fixture,
   body = g_bytes_new_static (flood, strlen (flood));
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_flood_posted, &status);
-  WAIT_UNTIL (status != 0);
+  TEST_WAIT_UNTIL (status != 0);
   g_assert_cmpuint (status, ==, 202);
   mcp_sse_demo_server_close_sessions (fixture->server);
 
@@ -995,7 +977,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_func ("/tool/version", test_version);
   g_test_add_func ("/tool/help", test_help);

@@ -1,5 +1,5 @@
-/* interop-server.c: third-party MCP servers as child processes, and
- * waiting with deadlines, for the interop tests
+/* interop-server.c: third-party MCP servers as child processes, for the
+ * interop tests
  *
  * The servers are node programs from tests/interop (`npm ci` there
  * installs them).  Each listens on 127.0.0.1 port 0 and prints
@@ -9,24 +9,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "interop-server.h"
 
-#define STARTUP_TIMEOUT 30.0
-#define CONNECT_RETRY_MS 20
-
 #define EVERYTHING_SCRIPT "node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 #define SDK_PACKAGE "node_modules/@modelcontextprotocol/sdk/package.json"
-
-struct _InteropDeadline
-{
-  guint source_id;
-  gboolean passed;
-};
 
 struct _InteropServer
 {
@@ -44,40 +33,6 @@ static const char *const kind_names[] = {
   [INTEROP_SERVER_EVERYTHING] = "server-everything",
   [INTEROP_SERVER_SDK] = "sdk-server",
 };
-
-/* Deadlines */
-
-static gboolean
-on_deadline (gpointer user_data)
-{
-  InteropDeadline *deadline = user_data;
-
-  deadline->passed = TRUE;
-  deadline->source_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-InteropDeadline *
-interop_deadline_new (double seconds)
-{
-  InteropDeadline *deadline = g_new0 (InteropDeadline, 1);
-
-  deadline->source_id = g_timeout_add ((guint) (seconds * 1000), on_deadline, deadline);
-  return deadline;
-}
-
-gboolean
-interop_deadline_passed (InteropDeadline *deadline)
-{
-  return deadline->passed;
-}
-
-void
-interop_deadline_free (InteropDeadline *deadline)
-{
-  g_clear_handle_id (&deadline->source_id, g_source_remove);
-  g_free (deadline);
-}
 
 /* Prerequisites */
 
@@ -141,21 +96,6 @@ interop_main_skip_unless_ready (void)
 /* Server processes */
 
 static void
-die_with_parent (gpointer user_data)
-{
-  /* A test that aborts on a failed assertion must not leave servers behind. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* Children launched so are killed when the test process dies, even on a
- * failed assertion. */
-void
-interop_launcher_die_with_parent (GSubprocessLauncher *launcher)
-{
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-}
-
-static void
 on_exited (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -206,118 +146,23 @@ read_next_error_line (InteropServer *server)
                                        server->cancellable, on_error_line, server);
 }
 
-typedef struct
-{
-  gboolean done;
-  char *line;
-  GError *error;
-} LineRead;
-
-static void
-on_output_line (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  LineRead *read = user_data;
-
-  read->line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (object),
-                                                     result, NULL, &read->error);
-  read->done = TRUE;
-}
-
 static guint16
 read_announced_port (InteropServer *server)
 {
-  g_autoptr(InteropDeadline) deadline = interop_deadline_new (STARTUP_TIMEOUT);
-
   for (;;)
     {
-      LineRead read = { FALSE, NULL, NULL };
+      g_autofree char *line = test_read_line (server->output, kind_names[server->kind]);
       guint64 port;
 
-      g_data_input_stream_read_line_async (server->output, G_PRIORITY_DEFAULT,
-                                           NULL, on_output_line, &read);
-      while (!read.done && !interop_deadline_passed (deadline))
-        g_main_context_iteration (NULL, TRUE);
-
-      if (!read.done)
-        g_error ("%s did not start listening within %.0f s",
-                 kind_names[server->kind], STARTUP_TIMEOUT);
-      g_assert_no_error (read.error);
-      if (read.line == NULL)
+      if (line == NULL)
         g_error ("%s exited before it listened", kind_names[server->kind]);
 
-      if (g_str_has_prefix (read.line, "LISTENING ") &&
-          g_ascii_string_to_unsigned (read.line + strlen ("LISTENING "), 10, 1, G_MAXUINT16,
+      if (g_str_has_prefix (line, "LISTENING ") &&
+          g_ascii_string_to_unsigned (line + strlen ("LISTENING "), 10, 1, G_MAXUINT16,
                                       &port, NULL))
-        {
-          g_free (read.line);
-          return (guint16) port;
-        }
+        return (guint16) port;
 
-      g_printerr ("[%s] %s\n", kind_names[server->kind], read.line);
-      g_free (read.line);
-    }
-}
-
-typedef struct
-{
-  gboolean done;
-  GSocketConnection *connection;
-} ConnectAttempt;
-
-static void
-on_connected (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  ConnectAttempt *attempt = user_data;
-
-  attempt->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, NULL);
-  attempt->done = TRUE;
-}
-
-static gboolean
-set_flag (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* The announcement comes from the server's `listening` callback, so the
- * first attempt is expected to succeed; the loop only guards against a
- * server that announces too early. */
-static void
-wait_until_accepting (InteropServer *server)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", server->port);
-  g_autoptr(InteropDeadline) deadline = interop_deadline_new (STARTUP_TIMEOUT);
-
-  for (;;)
-    {
-      ConnectAttempt attempt = { FALSE, NULL };
-      gboolean retry = FALSE;
-
-      g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address), NULL,
-                                     on_connected, &attempt);
-      while (!attempt.done)
-        g_main_context_iteration (NULL, TRUE);
-
-      if (attempt.connection != NULL)
-        {
-          g_io_stream_close (G_IO_STREAM (attempt.connection), NULL, NULL);
-          g_object_unref (attempt.connection);
-          return;
-        }
-
-      if (interop_deadline_passed (deadline))
-        g_error ("%s does not accept connections on 127.0.0.1:%u",
-                 kind_names[server->kind], server->port);
-
-      g_timeout_add (CONNECT_RETRY_MS, set_flag, &retry);
-      while (!retry)
-        g_main_context_iteration (NULL, TRUE);
+      g_printerr ("[%s] %s\n", kind_names[server->kind], line);
     }
 }
 
@@ -391,7 +236,7 @@ spawn (InteropServerKind kind)
   g_subprocess_launcher_set_cwd (launcher, g_test_get_dir (G_TEST_DIST));
   g_subprocess_launcher_setenv (launcher, "PORT", "0", TRUE);
   g_subprocess_launcher_unsetenv (launcher, "NODE_OPTIONS");
-  interop_launcher_die_with_parent (launcher);
+  test_launcher_die_with_parent (launcher);
 
   switch (kind)
     {
@@ -427,7 +272,9 @@ interop_server_start (InteropServerKind kind)
 
   server->port = read_announced_port (server);
   server->url = g_strdup_printf ("http://127.0.0.1:%u/sse", server->port);
-  wait_until_accepting (server);
+  /* The announcement comes from the server's `listening` callback: the
+   * first connection is expected to succeed. */
+  test_wait_until_accepting ("127.0.0.1", server->port);
   assert_listening_on_loopback_only (server);
 
   return server;

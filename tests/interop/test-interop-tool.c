@@ -13,7 +13,6 @@
 
 #include "interop-server.h"
 
-#define RUN_TIMEOUT 30.0
 
 #define EXIT_OK 0
 #define EXIT_FAILED 1
@@ -81,7 +80,7 @@ on_communicated (GObject      *object,
 }
 
 /* Runs mcp-sse with the arguments given, up to NULL; fails the test when it
- * takes longer than RUN_TIMEOUT or ends on a signal. */
+ * takes longer than the wait's deadline or ends on a signal. */
 static Run
 run_tool (const char *first_argument,
           ...)
@@ -103,19 +102,14 @@ run_tool (const char *first_argument,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  interop_launcher_die_with_parent (launcher);
+  test_launcher_die_with_parent (launcher);
   g_subprocess_launcher_unsetenv (launcher, "MCP_SSE_DEBUG");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated, &communication);
-  interop_wait_until (communication.done, RUN_TIMEOUT);
-  if (!communication.done)
-    {
-      g_subprocess_force_exit (process);
-      g_error ("mcp-sse %s did not end within %.0f s", first_argument, RUN_TIMEOUT);
-    }
+  TEST_WAIT_UNTIL (communication.done);
   g_assert_no_error (communication.error);
 
   /* Seen on failure in the test log. */
@@ -388,7 +382,7 @@ main (int   argc,
   int status;
   guint i;
 
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   status = interop_main_skip_unless_ready ();
   if (status >= 0)

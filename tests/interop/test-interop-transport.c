@@ -11,10 +11,9 @@
 
 #include "interop-server.h"
 
-#define START_TIMEOUT 15.0
-#define MESSAGE_TIMEOUT 15.0
-#define TEARDOWN_TIMEOUT 5.0
-#define REPORT_LIMIT_USEC G_USEC_PER_SEC
+/* What the manager may take at most to report a dead server (seconds,
+ * scaled by test_get_timeout_scale()). */
+#define REPORT_LIMIT 1.0
 
 typedef struct
 {
@@ -57,9 +56,8 @@ static void
 wait_for (Pending    *pending,
           const char *what)
 {
-  interop_wait_until (pending->result != NULL, MESSAGE_TIMEOUT);
-  if (pending->result == NULL)
-    g_error ("%s did not complete within %.0f s", what, MESSAGE_TIMEOUT);
+  g_test_message ("waiting for %s", what);
+  TEST_WAIT_UNTIL (pending->result != NULL);
 }
 
 static void
@@ -115,7 +113,7 @@ setup_manager (Fixture    *f,
   g_signal_connect (f->manager, "closed", G_CALLBACK (on_closed), f);
 
   mcp_sse_connection_manager_start_async (f->manager, NULL, on_done, &pending);
-  interop_wait_until (pending.result != NULL, START_TIMEOUT);
+  TEST_WAIT_UNTIL (pending.result != NULL);
   g_assert_nonnull (pending.result);
   g_assert_true (mcp_sse_connection_manager_start_finish (f->manager, pending.result, &error));
   g_assert_no_error (error);
@@ -152,7 +150,7 @@ teardown (Fixture       *f,
   g_object_add_weak_pointer (G_OBJECT (manager), (gpointer *) &manager);
   mcp_sse_connection_manager_stop (f->manager);
   g_clear_object (&f->manager);
-  interop_wait_until (manager == NULL, TEARDOWN_TIMEOUT);
+  TEST_WAIT_UNTIL (manager == NULL);
   g_assert_null (manager);
 
   g_clear_pointer (&f->own_server, interop_server_free);
@@ -215,10 +213,8 @@ request (Fixture    *f,
   JsonObject *object;
 
   send_json (f, text);
-  interop_wait_until (find_response (f, id_json) != NULL, MESSAGE_TIMEOUT);
+  TEST_WAIT_UNTIL (find_response (f, id_json) != NULL);
   response = find_response (f, id_json);
-  if (response == NULL)
-    g_error ("no response with id %s within %.0f s", id_json, MESSAGE_TIMEOUT);
 
   object = json_node_get_object (response);
   g_assert_cmpstr (json_object_get_string_member (object, "jsonrpc"), ==, "2.0");
@@ -333,11 +329,11 @@ test_server_killed (Fixture       *f,
 
   kill_time = g_get_monotonic_time ();
   interop_server_kill (f->own_server);
-  interop_wait_until (f->closed, MESSAGE_TIMEOUT);
+  TEST_WAIT_UNTIL (f->closed);
 
   g_assert_true (f->closed);
   g_assert_nonnull (f->closed_error);
-  g_assert_cmpint (f->closed_time - kill_time, <, REPORT_LIMIT_USEC);
+  test_assert_elapsed ((f->closed_time - kill_time) / (double) G_USEC_PER_SEC, 0, REPORT_LIMIT);
   g_test_message ("closed %" G_GINT64_FORMAT " us after SIGKILL: %s",
                   f->closed_time - kill_time, f->closed_error->message);
   g_assert_cmpint (mcp_sse_connection_manager_get_state (f->manager), ==,
@@ -359,7 +355,7 @@ test_server_closes_session (Fixture       *f,
   initialize (f);
   send_json (f, "{\"jsonrpc\": \"2.0\", \"id\": 4, \"method\": \"tools/call\","
                 "\"params\": {\"name\": \"close-session\", \"arguments\": {}}}");
-  interop_wait_until (f->closed, MESSAGE_TIMEOUT);
+  TEST_WAIT_UNTIL (f->closed);
 
   g_assert_true (f->closed);
   g_assert_error (f->closed_error, MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED);
@@ -389,7 +385,7 @@ main (int   argc,
   int status;
   guint i;
 
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   status = interop_main_skip_unless_ready ();
   if (status >= 0)

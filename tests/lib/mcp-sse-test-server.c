@@ -1,4 +1,4 @@
-/* test-server.c: an in-process HTTP server on its own thread, for tests
+/* mcp-sse-test-server.c: an in-process HTTP server on its own thread, for tests
  *
  * The SoupServer runs on a thread of its own with its own GMainContext, so
  * that the code under test can block its own context (or run on another
@@ -17,130 +17,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#if defined(__has_include)
-# if __has_include(<valgrind/valgrind.h>)
-#  include <valgrind/valgrind.h>
-#  define TEST_HAVE_VALGRIND 1
-# endif
-#endif
-
-#include "test-server.h"
-
-#if defined(__has_feature)
-# if __has_feature(address_sanitizer)
-#  define TEST_ASAN 1
-# endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-# define TEST_ASAN 1
-#endif
-
-#ifdef TEST_ASAN
-/* At exit, LeakSanitizer (GCC 12) misreads the dynamic TLS that GnuTLS
- * leaves in GLib's worker thread and crashes; without the __tls_get_addr
- * interceptor it does not look there. ASAN_OPTIONS still applies on top. */
-const char *__asan_default_options (void);
-
-const char *
-__asan_default_options (void)
-{
-  return "intercept_tls_get_addr=0";
-}
-#endif
-
-/* Timing */
-
-double
-test_time_scale (void)
-{
-  static double scale = 0;
-
-  if (scale == 0)
-    {
-      const char *slow = g_getenv ("MCP_SSE_TEST_SLOW");
-      double value = 1;
-
-      if (slow != NULL && *slow != '\0')
-        {
-          char *end = NULL;
-
-          value = g_ascii_strtod (slow, &end);
-          if (end == slow || *end != '\0' || value <= 1)
-            value = 10;
-        }
-#ifdef TEST_HAVE_VALGRIND
-      if (RUNNING_ON_VALGRIND && value < 10)
-        value = 10;
-#endif
-      scale = value;
-    }
-
-  return scale;
-}
-
-gint64
-test_wait_deadline (double seconds)
-{
-  return g_get_monotonic_time () + (gint64) (seconds * test_time_scale () * G_USEC_PER_SEC);
-}
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* One blocking iteration of the thread-default context, woken up at least
- * every 10 ms so that a condition set by another thread is noticed. */
-static void
-iterate_with_tick (GMainContext *context,
-                   gint64        deadline)
-{
-  gint64 remaining_ms = (deadline - g_get_monotonic_time ()) / 1000;
-  GSource *source = g_timeout_source_new (CLAMP (remaining_ms, 1, 10));
-
-  g_source_set_callback (source, tick, NULL, NULL);
-  g_source_attach (source, context);
-  g_main_context_iteration (context, TRUE);
-  g_source_destroy (source);
-  g_source_unref (source);
-}
-
-void
-test_wait_iterate (gint64      deadline,
-                   const char *condition,
-                   const char *file,
-                   int         line,
-                   const char *func)
-{
-  GMainContext *context;
-
-  if (g_get_monotonic_time () >= deadline)
-    {
-      char *message = g_strdup_printf ("timed out waiting for: %s", condition);
-
-      g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
-      g_free (message);
-      return;
-    }
-
-  context = g_main_context_ref_thread_default ();
-  iterate_with_tick (context, deadline);
-  g_main_context_unref (context);
-}
-
-/* Runs the thread-default context for @seconds (not scaled): for checking
- * that something does not happen. */
-void
-test_run_for (double seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  GMainContext *context = g_main_context_ref_thread_default ();
-
-  while (g_get_monotonic_time () < deadline)
-    iterate_with_tick (context, deadline);
-  g_main_context_unref (context);
-}
+#include "mcp-sse-test-server.h"
 
 /* The server */
 
@@ -724,7 +601,7 @@ void
 test_server_free (TestServer *server)
 {
   server_call (server, shutdown_on_server, server, NULL);
-  TEST_WAIT_UNTIL (g_atomic_int_get (&server->soup_finalized), 5);
+  TEST_WAIT_UNTIL (g_atomic_int_get (&server->soup_finalized));
 
   g_ptr_array_unref (server->streams);
   g_ptr_array_unref (server->requests);

@@ -1,4 +1,4 @@
-/* test-server.h: an in-process HTTP server on its own thread, for tests
+/* mcp-sse-test-server.h: an in-process HTTP server on its own thread, for tests
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -7,35 +7,9 @@
 
 #include <libsoup/soup.h>
 
+#include "mcp-sse-test-utils.h"
+
 G_BEGIN_DECLS
-
-/* Timing
- *
- * Every deadline of a test and every timeout a test gives the code under
- * test is multiplied by test_time_scale(): 1 normally, 10 under valgrind,
- * or the value of MCP_SSE_TEST_SLOW (a number; any other non-empty value
- * means 10) for slow builds such as sanitizers on a loaded machine. */
-
-double test_time_scale (void);
-
-gint64 test_wait_deadline (double seconds);
-void   test_wait_iterate  (gint64      deadline,
-                           const char *condition,
-                           const char *file,
-                           int         line,
-                           const char *func);
-void   test_run_for       (double      seconds);
-
-/* Iterates the thread-default main context until @condition holds; fails
- * the test after @seconds (scaled). Conditions that another thread makes
- * true are seen too: the wait wakes up every few milliseconds. */
-#define TEST_WAIT_UNTIL(condition, seconds)                                   \
-  G_STMT_START {                                                              \
-    gint64 test_wait_until_deadline = test_wait_deadline (seconds);           \
-    while (!(condition))                                                      \
-      test_wait_iterate (test_wait_until_deadline, #condition,                \
-                         __FILE__, __LINE__, G_STRFUNC);                      \
-  } G_STMT_END
 
 typedef enum
 {
