@@ -2069,6 +2069,190 @@ test_tls_trusted_session (Fixture       *f,
   fixture_release_manager (f);
 }
 
+/* The stream's read path, under each layering of libsoup's body stream:
+ * a fresh connection (the manager watches its socket), a connection that
+ * libsoup reused (it watches the stream), TLS beneath, a gzip decoder
+ * above. Each gets a burst of events larger than one read in one chunk,
+ * then events one chunk at a time, each waited for before the next is
+ * written, then many small chunks written back to back: an event left
+ * behind in a buffer above the socket would wait there, on a stream that
+ * stays silent, until the test's deadline. */
+
+typedef enum
+{
+  LAYERS_PLAIN = 0,
+  LAYERS_GZIP = 1 << 0,
+  LAYERS_REUSED = 1 << 1,
+  LAYERS_TLS = 1 << 2,
+} Layers;
+
+#define BURST_EVENTS 500
+#define SINGLE_EVENTS 5
+#define RAPID_EVENTS 50
+
+/* @data compressed up to a sync flush, so that the client can decode all
+ * of it without waiting for more. */
+static GBytes *
+gzip_flush (GConverter *compressor,
+            const char *data,
+            gsize       length)
+{
+  GByteArray *out = g_byte_array_new ();
+  GConverterResult result;
+
+  do
+    {
+      guint8 buffer[16384];
+      gsize bytes_read = 0, bytes_written = 0;
+      g_autoptr(GError) error = NULL;
+
+      result = g_converter_convert (compressor, data, length, buffer, sizeof buffer,
+                                    G_CONVERTER_FLUSH, &bytes_read, &bytes_written, &error);
+      g_assert_no_error (error);
+      g_byte_array_append (out, buffer, bytes_written);
+      data += bytes_read;
+      length -= bytes_read;
+    }
+  while (result != G_CONVERTER_FLUSHED);
+
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+layers_write (TestStream *stream,
+              GConverter *gzip,
+              const char *data)
+{
+  g_autoptr(GBytes) compressed = NULL;
+  gsize length;
+  const char *bytes;
+
+  if (gzip == NULL)
+    {
+      test_stream_write (stream, data);
+      return;
+    }
+
+  compressed = gzip_flush (gzip, data, strlen (data));
+  bytes = g_bytes_get_data (compressed, &length);
+  test_stream_write_len (stream, bytes, length);
+}
+
+static void
+on_warm_up_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GBytes **body = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* One request through the manager's session, read to its end, so that
+ * its keep-alive connection waits in the session for the GET. */
+static void
+warm_up_connection (Fixture    *f,
+                    TestServer *server)
+{
+  g_autofree char *url = test_server_build_url (server, "/warm-up");
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
+  g_autoptr(GBytes) body = NULL;
+
+  soup_session_send_and_read_async (mcp_sse_connection_manager_get_session (f->manager), msg,
+                                    G_PRIORITY_DEFAULT, NULL, on_warm_up_done, &body);
+  TEST_WAIT_UNTIL (body != NULL);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+}
+
+static McpSseConnectionManager *
+layers_manager_new (const char *url,
+                    Layers      layers)
+{
+  g_autofree char *ca = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(layers & LAYERS_TLS))
+    return mcp_sse_connection_manager_new (url);
+
+  ca = test_server_get_certificate_path ();
+  database = g_tls_file_database_new (ca, &error);
+  g_assert_no_error (error);
+  session = soup_session_new_with_options ("tls-database", database, NULL);
+  return mcp_sse_connection_manager_new_full (url, NULL, 5, 300, session);
+}
+
+static void
+test_read_layers (Fixture       *f,
+                  gconstpointer  user_data)
+{
+  Layers layers = GPOINTER_TO_UINT (user_data);
+  g_autoptr(TestServer) server = test_server_new ((layers & LAYERS_TLS ? TEST_SERVER_TLS : 0) |
+                                                  (layers & LAYERS_REUSED ? TEST_SERVER_KEEP_ALIVE : 0));
+  g_autoptr(GConverter) gzip = NULL;
+  g_autoptr(TestStream) stream = NULL;
+  g_autoptr(TestRequest) get = NULL;
+  g_autoptr(GString) burst = g_string_new (NULL);
+  g_autofree char *url = test_server_build_url (server, "/sse");
+  g_autofree char *padding = g_strnfill (300, 'p');
+  Op op;
+  guint i;
+
+  if (layers & LAYERS_GZIP)
+    gzip = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1));
+  test_server_add_sse_full (server, "/sse", NULL, NULL,
+                            gzip != NULL ? "Content-Encoding" : NULL, "gzip");
+  test_server_add_response (server, "/warm-up", SOUP_STATUS_OK, "text/plain", "warm", NULL, NULL);
+  fixture_replace_manager (f, layers_manager_new (url, layers));
+  if (layers & LAYERS_REUSED)
+    warm_up_connection (f, server);
+
+  start_begin (f, NULL, &op);
+  TEST_WAIT_UNTIL (test_server_count_streams (server) > 0);
+  stream = test_server_dup_stream (server, 0);
+  layers_write (stream, gzip, ENDPOINT_EVENT);
+  g_assert_true (start_finish (f, &op, NULL));
+
+  for (i = 0; i < BURST_EVENTS; i++)
+    g_string_append_printf (burst, "data: {\"n\":%u,\"pad\":\"%s\"}\n\n", i, padding);
+  g_assert_cmpuint (burst->len, >, 2 * 64 * 1024);
+  layers_write (stream, gzip, burst->str);
+  wait_messages (f, BURST_EVENTS);
+
+  for (i = 0; i < SINGLE_EVENTS; i++)
+    {
+      g_autofree char *event = g_strdup_printf ("data: {\"n\":%u}\n\n", BURST_EVENTS + i);
+
+      layers_write (stream, gzip, event);
+      wait_messages (f, BURST_EVENTS + i + 1);
+    }
+
+  for (i = 0; i < RAPID_EVENTS; i++)
+    {
+      g_autofree char *event = g_strdup_printf ("data: {\"n\":%u}\n\n", BURST_EVENTS + SINGLE_EVENTS + i);
+
+      layers_write (stream, gzip, event);
+    }
+  wait_messages (f, BURST_EVENTS + SINGLE_EVENTS + RAPID_EVENTS);
+
+  for (i = 0; i < f->messages->len; i++)
+    g_assert_cmpint (message_number (g_ptr_array_index (f->messages, i)), ==, i);
+
+  get = test_server_dup_request (server, "GET", "/sse", 0);
+  if (layers & LAYERS_REUSED)
+    {
+      g_autoptr(TestRequest) warm_up = test_server_dup_request (server, "GET", "/warm-up", 0);
+
+      g_assert_cmpuint (get->remote_port, ==, warm_up->remote_port);
+    }
+
+  /* Release the manager before its server goes. */
+  fixture_release_manager (f);
+}
+
 /* Unexpected warnings and criticals fail the test. */
 #define ADD(path, func) \
   g_test_add ("/connection-manager/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -2158,6 +2342,14 @@ main (int   argc,
   ADD ("lifetime/drop-while-connected", test_drop_while_connected);
   ADD ("tls/untrusted", test_tls_untrusted);
   ADD ("tls/trusted-session", test_tls_trusted_session);
+  ADD_DATA ("read/layers/plain", GUINT_TO_POINTER (LAYERS_PLAIN), test_read_layers);
+  ADD_DATA ("read/layers/gzip", GUINT_TO_POINTER (LAYERS_GZIP), test_read_layers);
+  ADD_DATA ("read/layers/reused", GUINT_TO_POINTER (LAYERS_REUSED), test_read_layers);
+  ADD_DATA ("read/layers/gzip-reused", GUINT_TO_POINTER (LAYERS_GZIP | LAYERS_REUSED), test_read_layers);
+  ADD_DATA ("read/layers/tls", GUINT_TO_POINTER (LAYERS_TLS), test_read_layers);
+  ADD_DATA ("read/layers/tls-reused", GUINT_TO_POINTER (LAYERS_TLS | LAYERS_REUSED), test_read_layers);
+  ADD_DATA ("read/layers/gzip-tls-reused",
+            GUINT_TO_POINTER (LAYERS_GZIP | LAYERS_TLS | LAYERS_REUSED), test_read_layers);
 
   return g_test_run ();
 }

@@ -207,6 +207,7 @@ test_request_copy (const TestRequest *request)
   while (soup_message_headers_iter_next (&iter, &name, &value))
     soup_message_headers_append (copy->headers, name, value);
   copy->body = g_bytes_ref (request->body);
+  copy->remote_port = request->remote_port;
 
   return copy;
 }
@@ -229,6 +230,7 @@ test_request_new_for_message (SoupServerMessage *msg)
   while (soup_message_headers_iter_next (&iter, &name, &value))
     soup_message_headers_append (request->headers, name, value);
   request->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  request->remote_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (msg)));
 
   return request;
 }
@@ -482,6 +484,7 @@ server_listen (TestServer  *server,
 {
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (server->bind_address,
                                                                              server->bind_port);
+  g_autoptr(GSocketAddress) unused = g_inet_socket_address_new_from_string (server->bind_address, 0);
   g_autoptr(GSocketAddress) effective = NULL;
 
   g_assert_nonnull (address);
@@ -492,6 +495,13 @@ server_listen (TestServer  *server,
   server->accept_cancellable = g_cancellable_new ();
   if (!g_socket_listener_add_address (server->listener, address, G_SOCKET_TYPE_STREAM,
                                       G_SOCKET_PROTOCOL_TCP, NULL, &effective, error))
+    return FALSE;
+
+  /* libsoup 3.2 keeps a connection open after a response only while the
+   * SoupServer has a listener of its own: one on a port nobody is told of,
+   * which accepts nothing. */
+  if ((server->flags & TEST_SERVER_KEEP_ALIVE) &&
+      !soup_server_listen (server->soup, unused, 0, error))
     return FALSE;
 
   server->host = g_strdup (server->bind_address);
@@ -921,6 +931,8 @@ typedef struct
 {
   char *content_type;
   char *initial_data;
+  char *header_name;
+  char *header_value;
 } Sse;
 
 static void
@@ -928,6 +940,8 @@ sse_free (Sse *sse)
 {
   g_free (sse->content_type);
   g_free (sse->initial_data);
+  g_free (sse->header_name);
+  g_free (sse->header_value);
   g_free (sse);
 }
 
@@ -939,6 +953,9 @@ start_sse (TestServer        *server,
   Sse *sse = user_data;
   TestStream *stream = stream_new (server, msg, sse->content_type);
 
+  if (sse->header_name != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  sse->header_name, sse->header_value);
   if (sse->initial_data != NULL)
     stream_append (stream, sse->initial_data, strlen (sse->initial_data));
 
@@ -956,10 +973,24 @@ test_server_add_sse (TestServer *server,
                      const char *content_type,
                      const char *initial_data)
 {
+  test_server_add_sse_full (server, path, content_type, initial_data, NULL, NULL);
+}
+
+/* Like test_server_add_sse(), with one more response header. */
+void
+test_server_add_sse_full (TestServer *server,
+                          const char *path,
+                          const char *content_type,
+                          const char *initial_data,
+                          const char *header_name,
+                          const char *header_value)
+{
   Sse *sse = g_new0 (Sse, 1);
 
   sse->content_type = g_strdup (content_type != NULL ? content_type : "text/event-stream");
   sse->initial_data = g_strdup (initial_data);
+  sse->header_name = g_strdup (header_name);
+  sse->header_value = g_strdup (header_value);
   test_server_add_handler (server, path, start_sse, sse, (GDestroyNotify) sse_free);
 }
 

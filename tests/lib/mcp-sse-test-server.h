@@ -15,6 +15,7 @@ typedef enum
 {
   TEST_SERVER_DEFAULT = 0,
   TEST_SERVER_TLS = 1 << 0,
+  TEST_SERVER_KEEP_ALIVE = 1 << 1,  /* connections outlive their responses */
 } TestServerFlags;
 
 typedef struct _TestServer TestServer;
@@ -27,6 +28,7 @@ typedef struct
   char *path;                   /* path and query, as sent */
   SoupMessageHeaders *headers;
   GBytes *body;
+  guint16 remote_port;          /* the client's: tells its connections apart */
 } TestRequest;
 
 void test_request_free (TestRequest *request);
@@ -63,6 +65,12 @@ void         test_server_add_sse          (TestServer        *server,
                                            const char        *path,
                                            const char        *content_type,
                                            const char        *initial_data);
+void         test_server_add_sse_full     (TestServer        *server,
+                                           const char        *path,
+                                           const char        *content_type,
+                                           const char        *initial_data,
+                                           const char        *header_name,
+                                           const char        *header_value);
 void         test_server_add_response     (TestServer        *server,
                                            const char        *path,
                                            guint              status,
