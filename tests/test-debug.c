@@ -7,6 +7,7 @@
 
 #include <mcp-sse/mcp-sse.h>
 
+#include "mcp-sse-demo-server.h"
 #include "mcp-sse-redact-private.h"
 #include "mcp-sse-test-server.h"
 
@@ -130,6 +131,56 @@ run_exchange (void)
 }
 
 static void
+on_client_connected (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (mcp_sse_client_connect_finish (MCP_SSE_CLIENT (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* The child: an MCP handshake with the demo server. */
+static void
+test_debug_client_exchange (void)
+{
+  g_autoptr(McpSseDemoServer) server = NULL;
+  g_autoptr(McpSseClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  gboolean connected = FALSE;
+
+  if (!g_test_subprocess ())
+    return;
+
+  server = mcp_sse_demo_server_new ();
+  g_assert_true (mcp_sse_demo_server_listen (server, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  url = mcp_sse_demo_server_dup_url (server);
+  client = mcp_sse_client_new_for_url (url);
+  mcp_sse_client_connect_async (client, NULL, on_client_connected, &connected);
+  TEST_WAIT_UNTIL (connected);
+  mcp_sse_client_stop (client);
+}
+
+static void
+test_debug_jsonrpc (void)
+{
+  g_setenv ("MCP_SSE_DEBUG", "jsonrpc", TRUE);
+  g_test_trap_subprocess ("/debug/client-exchange", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("MCP_SSE_DEBUG");
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*[jsonrpc] > {\"jsonrpc\":\"2.0\",\"id\":*\"method\":\"initialize\"*");
+  g_test_trap_assert_stderr ("*[jsonrpc] < {*\"protocolVersion\"*");
+  g_test_trap_assert_stderr ("*[jsonrpc] > {*\"notifications/initialized\"*");
+  g_test_trap_assert_stderr_unmatched ("*[transport]*");
+  g_test_trap_assert_stderr_unmatched ("*[http]*");
+}
+
+static void
 assert_no_secret (void)
 {
   g_test_trap_assert_stderr_unmatched ("*" URL_PASSWORD "*");
@@ -204,6 +255,8 @@ main (int    argc,
   g_test_add_func ("/debug/all", test_debug_all);
   g_test_add_func ("/debug/categories", test_debug_categories);
   g_test_add_func ("/debug/off", test_debug_off);
+  g_test_add_func ("/debug/client-exchange", test_debug_client_exchange);
+  g_test_add_func ("/debug/jsonrpc", test_debug_jsonrpc);
 
   return g_test_run ();
 }

@@ -264,6 +264,8 @@ mcp_sse_client_on_transport_message (McpSseTransport *transport,
 {
   g_autoptr(McpSseClient) hold G_GNUC_UNUSED = g_object_ref (self);
 
+  mcp_sse_client_note_message ("<", message);
+
   /* A JSON-RPC batch, which MCP 2025-03-26 allows. */
   if (JSON_NODE_HOLDS_ARRAY (message))
     {

@@ -192,8 +192,8 @@ on_initialize_done (GObject      *source,
   mcp_sse_transport_set_protocol_version (self->transport, self->protocol_version);
 
   initialized = mcp_sse_message_build_notification ("notifications/initialized", NULL);
-  mcp_sse_transport_send_async (self->transport, initialized, NULL,
-                                on_initialized_sent, g_steal_pointer (&task));
+  mcp_sse_client_transport_send (self, initialized, NULL,
+                                 on_initialized_sent, g_steal_pointer (&task));
 }
 
 static void

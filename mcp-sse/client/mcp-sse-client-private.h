@@ -63,6 +63,13 @@ void      mcp_sse_client_set_server_details     (McpSseClient        *self,
                                                  const char          *instructions);
 
 /* mcp-sse-client-send.c */
+void      mcp_sse_client_note_message           (const char          *direction,
+                                                 JsonNode            *message);
+void      mcp_sse_client_transport_send         (McpSseClient        *self,
+                                                 JsonNode            *message,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
 void      mcp_sse_client_send_unattended        (McpSseClient        *self,
                                                  JsonNode            *message);
 void      mcp_sse_client_reply_error_unattended (McpSseClient        *self,

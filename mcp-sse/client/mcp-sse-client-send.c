@@ -6,10 +6,38 @@
 #include "config.h"
 
 #include "mcp-sse-client-private.h"
+#include "mcp-sse-debug-private.h"
 #include "mcp-sse-message-private.h"
 
 /* Fire-and-forget sends: cancellation notices and replies the client
  * makes itself. Nobody waits for them, so a failure is only logged. */
+
+/* Logs @message under MCP_SSE_DEBUG=jsonrpc; @direction is "<" for what
+ * arrives, ">" for what leaves. */
+void
+mcp_sse_client_note_message (const char *direction,
+                             JsonNode   *message)
+{
+  g_autofree char *text = NULL;
+
+  if (!MCP_SSE_DEBUG_ENABLED (JSONRPC))
+    return;
+
+  text = mcp_sse_json_to_text (message);
+  mcp_sse_debug_print (MCP_SSE_DEBUG_JSONRPC, "%s %s", direction, text);
+}
+
+/* Every message the client sends goes out here. */
+void
+mcp_sse_client_transport_send (McpSseClient        *self,
+                               JsonNode            *message,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  mcp_sse_client_note_message (">", message);
+  mcp_sse_transport_send_async (self->transport, message, cancellable, callback, user_data);
+}
 
 static void
 on_unattended_send_done (GObject      *source,
@@ -26,8 +54,7 @@ void
 mcp_sse_client_send_unattended (McpSseClient *self,
                                 JsonNode     *message)
 {
-  mcp_sse_transport_send_async (self->transport, message, NULL,
-                                on_unattended_send_done, NULL);
+  mcp_sse_client_transport_send (self, message, NULL, on_unattended_send_done, NULL);
 }
 
 void
@@ -111,8 +138,7 @@ mcp_sse_client_send_request_task (McpSseClient *self,
     }
 
   message = mcp_sse_message_build_request (id, method, params);
-  mcp_sse_transport_send_async (self->transport, message, NULL,
-                                on_request_sent, g_object_ref (task));
+  mcp_sse_client_transport_send (self, message, NULL, on_request_sent, g_object_ref (task));
 }
 
 JsonNode *
@@ -255,8 +281,8 @@ mcp_sse_client_notify_async (McpSseClient        *self,
   g_task_set_source_tag (task, mcp_sse_client_notify_async);
 
   message = mcp_sse_message_build_notification (method, params);
-  mcp_sse_transport_send_async (self->transport, message, cancellable,
-                                on_notification_sent, g_steal_pointer (&task));
+  mcp_sse_client_transport_send (self, message, cancellable,
+                                 on_notification_sent, g_steal_pointer (&task));
 }
 
 static gboolean
@@ -317,8 +343,8 @@ send_reply (McpSseClient        *self,
       return;
     }
 
-  mcp_sse_transport_send_async (self->transport, reply, cancellable,
-                                on_notification_sent, g_steal_pointer (&task));
+  mcp_sse_client_transport_send (self, reply, cancellable,
+                                 on_notification_sent, g_steal_pointer (&task));
 }
 
 /**
