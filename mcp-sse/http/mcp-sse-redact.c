@@ -128,12 +128,34 @@ mcp_sse_redact_uri (GUri *uri)
   return g_uri_to_string_partial (shown, G_URI_HIDE_PASSWORD);
 }
 
-/* Like mcp_sse_redact_uri(), for a URL that may not even parse: then
- * whatever stands between "://" and an "@" is masked. */
+/* @reference with the secret parameters of its query masked. */
+static char *
+redact_reference_query (const char *reference)
+{
+  const char *query = reference + strcspn (reference, "?#");
+  g_autofree char *text = NULL;
+  g_autofree char *masked = NULL;
+  gsize length;
+
+  if (*query != '?')
+    return g_strdup (reference);
+
+  query++;
+  length = strcspn (query, "#");
+  text = g_strndup (query, length);
+  masked = redact_query (text);
+
+  return g_strdup_printf ("%.*s%s%s", (int) (query - reference), reference, masked, query + length);
+}
+
+/* Like mcp_sse_redact_uri(), for a URL that may not even parse, or a
+ * relative reference: then whatever stands between "://" and an "@" is
+ * masked, and so are session ids in the query. */
 char *
 mcp_sse_redact_url (const char *url)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
+  g_autofree char *shown = NULL;
   const char *authority;
   const char *at;
 
@@ -141,12 +163,10 @@ mcp_sse_redact_url (const char *url)
     return mcp_sse_redact_uri (uri);
 
   authority = strstr (url, "://");
-  if (authority == NULL)
-    return g_strdup (url);
-  authority += 3;
-  at = strchr (authority, '@');
-  if (at == NULL || at > authority + strcspn (authority, "/?#"))
-    return g_strdup (url);
+  at = authority != NULL ? strchr (authority + 3, '@') : NULL;
+  if (at == NULL || at > authority + 3 + strcspn (authority + 3, "/?#"))
+    return redact_reference_query (url);
 
-  return g_strdup_printf ("%.*s" MCP_SSE_REDACTED "%s", (int) (authority - url), url, at);
+  shown = g_strdup_printf ("%.*s" MCP_SSE_REDACTED "%s", (int) (authority + 3 - url), url, at);
+  return redact_reference_query (shown);
 }
