@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "mcp-sse-connection-manager.h"
+#include "mcp-sse-deadline-private.h"
 #include "mcp-sse-debug-private.h"
 #include "mcp-sse-enum-types.h"
 #include "mcp-sse-error.h"
 #include "mcp-sse-event-parser.h"
 #include "mcp-sse-event.h"
+#include "mcp-sse-http-policy-private.h"
 #include "mcp-sse-json-reader-private.h"
 #include "mcp-sse-json-writer-private.h"
 #include "mcp-sse-redact-private.h"
@@ -71,7 +73,6 @@
  * Since: 1.0
  */
 
-#define MAX_REDIRECTS 5
 #define MIN_READ_SIZE (4 * 1024)
 #define MAX_READ_SIZE (64 * 1024)
 
@@ -199,107 +200,6 @@ add_http_logger (SoupSession *session)
   soup_session_add_feature (session, SOUP_SESSION_FEATURE (logger));
 }
 
-/* Deadlines: a GSource whose ready time moves, cheaper than a new
- * timeout source for every byte that restarts the read timer. */
-
-static gboolean
-deadline_dispatch (GSource     *source,
-                   GSourceFunc  callback,
-                   gpointer     user_data)
-{
-  g_source_set_ready_time (source, -1);
-  return callback (user_data);
-}
-
-static GSourceFuncs deadline_funcs = {
-  .dispatch = deadline_dispatch,
-};
-
-static GSource *
-deadline_new (GMainContext *context,
-              const char   *name,
-              GSourceFunc   func,
-              gpointer      data)
-{
-  GSource *source = g_source_new (&deadline_funcs, sizeof (GSource));
-
-  g_source_set_static_name (source, name);
-  g_source_set_callback (source, func, data, NULL);
-  g_source_set_ready_time (source, -1);
-  g_source_attach (source, context);
-
-  return source;
-}
-
-/* Arms @source to fire @seconds from now; 0 disarms it. */
-static void
-deadline_arm (GSource *source,
-              double   seconds)
-{
-  if (seconds > 0)
-    g_source_set_ready_time (source, g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC));
-  else
-    g_source_set_ready_time (source, -1);
-}
-
-static void
-deadline_clear (GSource **source)
-{
-  if (*source != NULL)
-    {
-      g_source_destroy (*source);
-      g_clear_pointer (source, g_source_unref);
-    }
-}
-
-/* Origins */
-
-#define HTTP_URI_FLAGS (G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED_PATH | \
-                        G_URI_FLAGS_ENCODED_QUERY | G_URI_FLAGS_ENCODED_FRAGMENT | \
-                        G_URI_FLAGS_SCHEME_NORMALIZE)
-
-static GUri *
-parse_http_url (const char *url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, HTTP_URI_FLAGS, NULL);
-  const char *scheme;
-
-  if (uri == NULL)
-    return NULL;
-
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
-    return NULL;
-  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return NULL;
-
-  return g_steal_pointer (&uri);
-}
-
-static gboolean
-hosts_equal (const char *a,
-             const char *b)
-{
-  g_autoptr(GInetAddress) address_a = g_inet_address_new_from_string (a);
-  g_autoptr(GInetAddress) address_b = g_inet_address_new_from_string (b);
-
-  if (address_a != NULL && address_b != NULL)
-    return g_inet_address_equal (address_a, address_b);
-
-  return g_ascii_strcasecmp (a, b) == 0;
-}
-
-/* Scheme, host and port, with default ports normalized away by
- * G_URI_FLAGS_SCHEME_NORMALIZE. No name is resolved. */
-static gboolean
-same_origin (GUri *a,
-             GUri *b)
-{
-  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
-         hosts_equal (g_uri_get_host (a), g_uri_get_host (b)) &&
-         g_uri_get_port (a) == g_uri_get_port (b);
-}
-
 /* Requests */
 
 static void
@@ -330,22 +230,6 @@ new_request (McpSseConnectionManager *self,
     }
 
   return msg;
-}
-
-static GError *
-http_status_error (SoupMessage *msg,
-                   const char  *what)
-{
-  g_autofree char *uri = g_uri_to_string_partial (soup_message_get_uri (msg),
-                                                  G_URI_HIDE_PASSWORD);
-
-  return g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS,
-                      "%s %s answered HTTP %u %s%s",
-                      soup_message_get_method (msg), uri,
-                      soup_message_get_status (msg),
-                      soup_message_get_reason_phrase (msg) != NULL ?
-                        soup_message_get_reason_phrase (msg) : "",
-                      what);
 }
 
 /* State */
@@ -391,18 +275,6 @@ set_endpoint (McpSseConnectionManager *self,
 
 /* Connections */
 
-/* Closes a response body without reading the rest of it: with a cancelled
- * cancellable libsoup drops the HTTP connection at once instead of
- * waiting for the end of an endless stream. */
-static void
-close_stream_now (GInputStream *stream)
-{
-  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-
-  g_cancellable_cancel (cancelled);
-  g_input_stream_close (stream, cancelled, NULL);
-}
-
 static void
 connection_forget_get (Connection *conn)
 {
@@ -420,13 +292,13 @@ connection_clear (Connection *conn)
 
   if (conn->stream != NULL)
     {
-      close_stream_now (conn->stream);
+      mcp_sse_http_close_stream_now (conn->stream);
       g_object_unref (conn->stream);
     }
 
-  deadline_clear (&conn->connect_deadline);
-  deadline_clear (&conn->read_deadline);
-  deadline_clear (&conn->read_source);
+  mcp_sse_deadline_clear (&conn->connect_deadline);
+  mcp_sse_deadline_clear (&conn->read_deadline);
+  mcp_sse_deadline_clear (&conn->read_source);
   if (conn->parser != NULL)
     g_signal_handlers_disconnect_by_data (conn->parser, conn);
   g_clear_object (&conn->parser);
@@ -466,9 +338,9 @@ connection_detach (Connection *conn)
     g_cancellable_disconnect (conn->start_cancellable, conn->start_cancelled_id);
   conn->start_cancelled_id = 0;
   g_clear_object (&conn->start_cancellable);
-  deadline_clear (&conn->connect_deadline);
-  deadline_clear (&conn->read_deadline);
-  deadline_clear (&conn->read_source);
+  mcp_sse_deadline_clear (&conn->connect_deadline);
+  mcp_sse_deadline_clear (&conn->read_deadline);
+  mcp_sse_deadline_clear (&conn->read_source);
 
   connection_unref (conn);
 }
@@ -561,7 +433,7 @@ static void
 read_deadline_arm (Connection *conn)
 {
   conn->read_timeout = conn->manager->sse_read_timeout;
-  deadline_arm (conn->read_deadline, conn->read_timeout);
+  mcp_sse_deadline_arm (conn->read_deadline, conn->read_timeout);
 }
 
 static void
@@ -641,14 +513,14 @@ check_endpoint (Connection  *conn,
     return g_error_new_literal (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT,
                                 "The endpoint event is empty");
 
-  uri = g_uri_parse_relative (conn->uri, data, HTTP_URI_FLAGS, &error);
+  uri = g_uri_parse_relative (conn->uri, data, MCP_SSE_HTTP_URI_FLAGS, &error);
   if (uri == NULL)
     return g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT,
                         "The endpoint “%s” is not a URI reference: %s",
                         data, error->message);
 
   text = g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD);
-  if (!same_origin (self->uri, uri))
+  if (!mcp_sse_http_same_origin (self->uri, uri))
     return g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_ENDPOINT_ORIGIN,
                         "The endpoint “%s” resolves to %s, which is not on the origin of %s",
                         data, text, self->display_url);
@@ -682,7 +554,7 @@ take_endpoint (Connection  *conn,
       return;
     }
 
-  deadline_clear (&conn->connect_deadline);
+  mcp_sse_deadline_clear (&conn->connect_deadline);
   if (conn->start_cancelled_id != 0)
     g_cancellable_disconnect (conn->start_cancellable, conn->start_cancelled_id);
   conn->start_cancelled_id = 0;
@@ -943,49 +815,22 @@ connection_read (Connection *conn)
                              on_read, connection_ref (conn));
 }
 
-static const char *
-response_content_type (SoupMessage *msg)
-{
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                    "Content-Type");
-
-  return value != NULL ? value : "no content type";
-}
-
-static gboolean
-is_event_stream (SoupMessage *msg)
-{
-  const char *content_type;
-
-  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg),
-                                                        NULL);
-  return content_type != NULL && g_ascii_strcasecmp (content_type, "text/event-stream") == 0;
-}
-
-
 static GError *
 follow_redirect (Connection *conn)
 {
   McpSseConnectionManager *self = conn->manager;
-  const char *location;
-  g_autoptr(GUri) target = NULL;
+  GError *error = NULL;
+  GUri *target;
 
-  location = soup_message_headers_get_one (soup_message_get_response_headers (conn->msg),
-                                           "Location");
-  if (location != NULL)
-    target = g_uri_parse_relative (conn->uri, location, HTTP_URI_FLAGS, NULL);
-
+  target = mcp_sse_http_redirect_target (conn->msg, conn->uri, self->uri,
+                                         ++conn->redirects, &error);
   if (target == NULL)
-    return http_status_error (conn->msg, ": a redirect without a valid Location");
-  if (!same_origin (self->uri, target))
-    return http_status_error (conn->msg, ": a redirect to another origin, not followed");
-  if (++conn->redirects > MAX_REDIRECTS)
-    return http_status_error (conn->msg, ": too many redirects");
+    return error;
 
-  close_stream_now (conn->stream);
+  mcp_sse_http_close_stream_now (conn->stream);
   g_clear_object (&conn->stream);
   g_uri_unref (conn->uri);
-  conn->uri = g_steal_pointer (&target);
+  conn->uri = target;
   connection_send_get (conn);
   return NULL;
 }
@@ -1019,16 +864,16 @@ on_get_sent (GObject      *source,
   if (SOUP_STATUS_IS_REDIRECTION (status))
     error = follow_redirect (conn);
   else if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    error = http_status_error (conn->msg, "");
-  else if (!is_event_stream (conn->msg))
+    error = mcp_sse_http_status_error (conn->msg, "");
+  else if (!mcp_sse_http_has_content_type (conn->msg, "text/event-stream"))
     error = g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_CONTENT_TYPE,
                          "%s answered with “%s” instead of text/event-stream",
-                         conn->manager->display_url, response_content_type (conn->msg));
+                         conn->manager->display_url, mcp_sse_http_get_content_type (conn->msg));
   else
     {
       conn->pollable = G_IS_POLLABLE_INPUT_STREAM (conn->stream) &&
                        g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (conn->stream));
-      conn->read_deadline = deadline_new (conn->manager->context, "[mcp-sse] read timeout",
+      conn->read_deadline = mcp_sse_deadline_new (conn->manager->context, "[mcp-sse] read timeout",
                                           on_read_deadline, conn);
       conn->last_read = g_get_monotonic_time ();
       read_deadline_arm (conn);
@@ -1099,9 +944,9 @@ connection_new (McpSseConnectionManager *self,
   conn->buffer_size = MIN_READ_SIZE;
   conn->buffer = g_malloc (conn->buffer_size);
 
-  conn->connect_deadline = deadline_new (self->context, "[mcp-sse] connect timeout",
+  conn->connect_deadline = mcp_sse_deadline_new (self->context, "[mcp-sse] connect timeout",
                                          on_connect_deadline, conn);
-  deadline_arm (conn->connect_deadline, self->timeout);
+  mcp_sse_deadline_arm (conn->connect_deadline, self->timeout);
 
   if (cancellable != NULL)
     {
@@ -1175,7 +1020,7 @@ on_post_sent (GObject      *source,
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
 
   g_queue_unlink (&send->manager->sends, &send->link);
-  deadline_clear (&send->deadline);
+  mcp_sse_deadline_clear (&send->deadline);
   if (send->caller_cancelled_id != 0)
     g_cancellable_disconnect (send->caller_cancellable, send->caller_cancelled_id);
   send->caller_cancelled_id = 0;
@@ -1186,9 +1031,9 @@ on_post_sent (GObject      *source,
   else if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else if (SOUP_STATUS_IS_REDIRECTION (status))
-    g_task_return_error (task, http_status_error (send->msg, ": a redirect of a POST, not followed"));
+    g_task_return_error (task, mcp_sse_http_status_error (send->msg, ": a redirect of a POST, not followed"));
   else if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    g_task_return_error (task, http_status_error (send->msg, ""));
+    g_task_return_error (task, mcp_sse_http_status_error (send->msg, ""));
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -1308,9 +1153,9 @@ mcp_sse_connection_manager_real_send_async (McpSseTransport     *transport,
 
   if (self->timeout > 0)
     {
-      send->deadline = deadline_new (self->context, "[mcp-sse] POST timeout",
+      send->deadline = mcp_sse_deadline_new (self->context, "[mcp-sse] POST timeout",
                                      on_send_deadline, send);
-      deadline_arm (send->deadline, self->timeout);
+      mcp_sse_deadline_arm (send->deadline, self->timeout);
     }
 
   g_main_context_push_thread_default (self->context);
@@ -1375,7 +1220,7 @@ mcp_sse_connection_manager_constructed (GObject *object)
 
   G_OBJECT_CLASS (mcp_sse_connection_manager_parent_class)->constructed (object);
 
-  self->uri = self->url != NULL ? parse_http_url (self->url) : NULL;
+  self->uri = self->url != NULL ? mcp_sse_http_parse_url (self->url) : NULL;
   self->display_url = self->uri != NULL ? g_uri_to_string_partial (self->uri, G_URI_HIDE_PASSWORD)
                                         : g_strdup (self->url);
 
