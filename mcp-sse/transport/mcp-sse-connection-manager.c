@@ -13,9 +13,9 @@
 #include "mcp-sse-error.h"
 #include "mcp-sse-event-parser.h"
 #include "mcp-sse-event.h"
-#include "mcp-sse-json-reader-private.h"
+#include "mcp-sse-http-core-private.h"
 #include "mcp-sse-json-writer-private.h"
-#include "mcp-sse-redact-private.h"
+#include "mcp-sse-sse-channel-private.h"
 
 /**
  * McpSseConnectionManager:
@@ -71,76 +71,21 @@
  * Since: 1.0
  */
 
-#define MAX_REDIRECTS 5
-#define MIN_READ_SIZE (4 * 1024)
-#define MAX_READ_SIZE (64 * 1024)
-
-typedef struct _Connection Connection;
 
 struct _McpSseConnectionManager
 {
   GObject parent_instance;
 
-  GMainContext *context;
-  char *url;
-  char *display_url;                /* url without its password, for messages */
-  GUri *uri;                        /* NULL when url is not an http(s) URL */
-  SoupSession *session;
-  gboolean own_session;
-  SoupMessageHeaders *headers;
-  SoupAuth *auth;
-  double timeout;
+  McpSseHttpCore *core;             /* URL, session, headers, auth, timeout, POSTs */
   double sse_read_timeout;
   guint64 max_event_size;
-  char *protocol_version;
 
   McpSseConnectionState state;
   char *endpoint;
   GUri *endpoint_uri;
 
-  Connection *connection;           /* the GET while connecting or connected */
-  GQueue sends;                     /* Send, the POSTs in flight */
+  McpSseSseChannel *channel;        /* the GET while connecting or connected */
 };
-
-/* One GET and its stream. It outlives the manager's interest in it: once
- * detached (manager == NULL) the async operation still pending on it
- * finishes and frees it, without touching the manager. */
-struct _Connection
-{
-  McpSseConnectionManager *manager; /* not a reference; NULL once detached */
-  SoupSession *session;
-  SoupMessage *msg;
-  GUri *uri;                        /* of the current GET, after redirects */
-  GInputStream *stream;
-  GCancellable *cancellable;
-  McpSseEventParser *parser;
-  GTask *start_task;                /* until the endpoint is accepted */
-  GCancellable *start_cancellable;
-  gulong start_cancelled_id;
-  GSource *connect_deadline;
-  GSource *read_deadline;
-  GSource *read_source;             /* watches the stream once connected */
-  GSocket *socket;                  /* of the GET's connection, if it made one */
-  double read_timeout;              /* what read_deadline was armed with */
-  gint64 last_read;                 /* monotonic time of the last bytes */
-  guint8 *buffer;
-  gsize buffer_size;
-  guint redirects;
-  gboolean pollable;                /* stream is a GPollableInputStream that can poll */
-};
-
-/* One POST in flight; the data of its GTask. */
-typedef struct
-{
-  McpSseConnectionManager *manager;
-  SoupMessage *msg;
-  GCancellable *cancellable;        /* ours: cancelled by every reason to give up */
-  GCancellable *caller_cancellable;
-  gulong caller_cancelled_id;
-  GSource *deadline;
-  GError *abort_error;              /* why we gave up, NULL for stop() */
-  GList link;
-} Send;
 
 enum {
   PROP_0,
@@ -173,180 +118,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (McpSseConnectionManager, mcp_sse_connection_manag
                                G_IMPLEMENT_INTERFACE (MCP_SSE_TYPE_TRANSPORT,
                                                       mcp_sse_connection_manager_transport_init))
 
-static void connection_send_get (Connection *conn);
-static void connection_read (Connection *conn);
-
-/* Debug logging */
-
-static void
-print_http_log (SoupLogger         *logger,
-                SoupLoggerLogLevel  level,
-                char                direction,
-                const char         *data,
-                gpointer            user_data)
-{
-  g_autofree char *line = mcp_sse_redact_header_line (data);
-
-  mcp_sse_debug_print (MCP_SSE_DEBUG_HTTP, "%c %s", direction, line);
-}
-
-static void
-add_http_logger (SoupSession *session)
-{
-  g_autoptr(SoupLogger) logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
-
-  soup_logger_set_printer (logger, print_http_log, NULL, NULL);
-  soup_session_add_feature (session, SOUP_SESSION_FEATURE (logger));
-}
-
-/* Deadlines: a GSource whose ready time moves, cheaper than a new
- * timeout source for every byte that restarts the read timer. */
-
-static gboolean
-deadline_dispatch (GSource     *source,
-                   GSourceFunc  callback,
-                   gpointer     user_data)
-{
-  g_source_set_ready_time (source, -1);
-  return callback (user_data);
-}
-
-static GSourceFuncs deadline_funcs = {
-  .dispatch = deadline_dispatch,
-};
-
-static GSource *
-deadline_new (GMainContext *context,
-              const char   *name,
-              GSourceFunc   func,
-              gpointer      data)
-{
-  GSource *source = g_source_new (&deadline_funcs, sizeof (GSource));
-
-  g_source_set_static_name (source, name);
-  g_source_set_callback (source, func, data, NULL);
-  g_source_set_ready_time (source, -1);
-  g_source_attach (source, context);
-
-  return source;
-}
-
-/* Arms @source to fire @seconds from now; 0 disarms it. */
-static void
-deadline_arm (GSource *source,
-              double   seconds)
-{
-  if (seconds > 0)
-    g_source_set_ready_time (source, g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC));
-  else
-    g_source_set_ready_time (source, -1);
-}
-
-static void
-deadline_clear (GSource **source)
-{
-  if (*source != NULL)
-    {
-      g_source_destroy (*source);
-      g_clear_pointer (source, g_source_unref);
-    }
-}
-
-/* Origins */
-
-#define HTTP_URI_FLAGS (G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED_PATH | \
-                        G_URI_FLAGS_ENCODED_QUERY | G_URI_FLAGS_ENCODED_FRAGMENT | \
-                        G_URI_FLAGS_SCHEME_NORMALIZE)
-
-static GUri *
-parse_http_url (const char *url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, HTTP_URI_FLAGS, NULL);
-  const char *scheme;
-
-  if (uri == NULL)
-    return NULL;
-
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
-    return NULL;
-  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return NULL;
-
-  return g_steal_pointer (&uri);
-}
-
-static gboolean
-hosts_equal (const char *a,
-             const char *b)
-{
-  g_autoptr(GInetAddress) address_a = g_inet_address_new_from_string (a);
-  g_autoptr(GInetAddress) address_b = g_inet_address_new_from_string (b);
-
-  if (address_a != NULL && address_b != NULL)
-    return g_inet_address_equal (address_a, address_b);
-
-  return g_ascii_strcasecmp (a, b) == 0;
-}
-
-/* Scheme, host and port, with default ports normalized away by
- * G_URI_FLAGS_SCHEME_NORMALIZE. No name is resolved. */
-static gboolean
-same_origin (GUri *a,
-             GUri *b)
-{
-  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
-         hosts_equal (g_uri_get_host (a), g_uri_get_host (b)) &&
-         g_uri_get_port (a) == g_uri_get_port (b);
-}
-
-/* Requests */
-
-static void
-copy_header (const char *name,
-             const char *value,
-             gpointer    user_data)
-{
-  soup_message_headers_replace (user_data, name, value);
-}
-
-static SoupMessage *
-new_request (McpSseConnectionManager *self,
-             const char              *method,
-             GUri                    *uri)
-{
-  SoupMessage *msg = soup_message_new_from_uri (method, uri);
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  soup_message_headers_foreach (self->headers, copy_header, headers);
-
-  if (self->auth != NULL)
-    {
-      g_autofree char *authorization = soup_auth_get_authorization (self->auth, msg);
-
-      if (authorization != NULL)
-        soup_message_headers_replace (headers, "Authorization", authorization);
-    }
-
-  return msg;
-}
-
-static GError *
-http_status_error (SoupMessage *msg,
-                   const char  *what)
-{
-  g_autofree char *uri = g_uri_to_string_partial (soup_message_get_uri (msg),
-                                                  G_URI_HIDE_PASSWORD);
-
-  return g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS,
-                      "%s %s answered HTTP %u %s%s",
-                      soup_message_get_method (msg), uri,
-                      soup_message_get_status (msg),
-                      soup_message_get_reason_phrase (msg) != NULL ?
-                        soup_message_get_reason_phrase (msg) : "",
-                      what);
-}
 
 /* State */
 
@@ -359,6 +130,12 @@ state_name (McpSseConnectionState state)
   return value != NULL ? value->value_nick : "?";
 }
 
+static const char *
+display_url (McpSseConnectionManager *self)
+{
+  return mcp_sse_http_core_get_display_url (self->core);
+}
+
 static void
 set_state (McpSseConnectionManager *self,
            McpSseConnectionState    state)
@@ -366,7 +143,7 @@ set_state (McpSseConnectionManager *self,
   if (self->state == state)
     return;
 
-  MCP_SSE_NOTE (TRANSPORT, "%s: %s -> %s", self->display_url,
+  MCP_SSE_NOTE (TRANSPORT, "%s: %s -> %s", display_url (self),
                 state_name (self->state), state_name (state));
 
   self->state = state;
@@ -389,840 +166,83 @@ set_endpoint (McpSseConnectionManager *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENDPOINT]);
 }
 
-/* Connections */
+/* What the channel reports */
 
-/* Closes a response body without reading the rest of it: with a cancelled
- * cancellable libsoup drops the HTTP connection at once instead of
- * waiting for the end of an endless stream. */
 static void
-close_stream_now (GInputStream *stream)
+on_channel_event (McpSseSseChannel *channel,
+                  McpSseEvent      *event,
+                  gpointer          owner)
 {
-  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-
-  g_cancellable_cancel (cancelled);
-  g_input_stream_close (stream, cancelled, NULL);
+  g_signal_emit (owner, signals[EVENT], 0, event);
 }
 
 static void
-connection_forget_get (Connection *conn)
+on_channel_message (McpSseSseChannel *channel,
+                    JsonNode         *message,
+                    gpointer          owner)
 {
-  if (conn->msg != NULL)
-    g_signal_handlers_disconnect_by_data (conn->msg, conn);
-  g_clear_object (&conn->msg);
-  g_clear_object (&conn->socket);
+  g_signal_emit (owner, transport_message_signal, 0, message);
 }
 
 static void
-connection_clear (Connection *conn)
+on_channel_connected (McpSseSseChannel *channel,
+                      GUri             *endpoint_uri,
+                      gpointer          owner)
 {
-  g_assert (conn->manager == NULL);
-  g_assert (conn->start_task == NULL);
-
-  if (conn->stream != NULL)
-    {
-      close_stream_now (conn->stream);
-      g_object_unref (conn->stream);
-    }
-
-  deadline_clear (&conn->connect_deadline);
-  deadline_clear (&conn->read_deadline);
-  deadline_clear (&conn->read_source);
-  if (conn->parser != NULL)
-    g_signal_handlers_disconnect_by_data (conn->parser, conn);
-  g_clear_object (&conn->parser);
-  connection_forget_get (conn);
-  g_clear_object (&conn->session);
-  g_clear_object (&conn->cancellable);
-  g_clear_pointer (&conn->uri, g_uri_unref);
-  g_free (conn->buffer);
-}
-
-static Connection *
-connection_ref (Connection *conn)
-{
-  return g_rc_box_acquire (conn);
-}
-
-static void
-connection_unref (Connection *conn)
-{
-  g_rc_box_release_full (conn, (GDestroyNotify) connection_clear);
-}
-
-/* Cuts the connection loose from its manager. The operation pending on it
- * completes with G_IO_ERROR_CANCELLED and then frees it. */
-static void
-connection_detach (Connection *conn)
-{
-  McpSseConnectionManager *self = conn->manager;
-
-  g_assert (self != NULL && self->connection == conn);
-
-  conn->manager = NULL;
-  self->connection = NULL;
-
-  g_cancellable_cancel (conn->cancellable);
-  if (conn->start_cancelled_id != 0)
-    g_cancellable_disconnect (conn->start_cancellable, conn->start_cancelled_id);
-  conn->start_cancelled_id = 0;
-  g_clear_object (&conn->start_cancellable);
-  deadline_clear (&conn->connect_deadline);
-  deadline_clear (&conn->read_deadline);
-  deadline_clear (&conn->read_source);
-
-  connection_unref (conn);
-}
-
-/* Completes the start of a detached connection: stop() or a cancellation
- * cut it off, so it fails with G_IO_ERROR_CANCELLED unless @error says
- * something else went wrong first. */
-static void
-connection_finish_start (Connection *conn,
-                         GError     *error)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&conn->start_task);
-
-  if (task == NULL)
-    return;
-
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_task_return_error (task, g_error_copy (error));
-  else
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                             "The connection was cancelled");
-}
-
-static void fail_sends (McpSseConnectionManager *self,
-                        const GError            *error);
-
-/* The start failed: the connection ends and so does the start. */
-static void
-connection_fail_start (Connection *conn,
-                       GError     *error)
-{
-  McpSseConnectionManager *self = conn->manager;
-  g_autoptr(GTask) task = g_steal_pointer (&conn->start_task);
-
-  MCP_SSE_NOTE (TRANSPORT, "%s: start failed: %s", self->display_url, error->message);
-
-  connection_detach (conn);
-  set_state (self, MCP_SSE_CONNECTION_STATE_CLOSED);
-  g_task_return_error (task, error);
-}
-
-/* A connection that was up ended; @error is the reason. */
-static void
-connection_close (Connection *conn,
-                  GError     *error)
-{
-  g_autoptr(McpSseConnectionManager) self = g_object_ref (conn->manager);
-  g_autoptr(GError) reason = error;
-
-  MCP_SSE_NOTE (TRANSPORT, "%s: closed: %s", self->display_url, reason->message);
-
-  connection_detach (conn);
-  fail_sends (self, reason);
-  set_endpoint (self, NULL);
-  set_state (self, MCP_SSE_CONNECTION_STATE_CLOSED);
-
-  if (!g_error_matches (reason, MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED))
-    g_signal_emit (self, transport_error_signal, 0, reason);
-  g_signal_emit (self, transport_closed_signal, 0, reason);
-}
-
-/* Ends the connection, before or after it was up, with @error. */
-static void
-connection_fail (Connection *conn,
-                 GError     *error)
-{
-  if (conn->start_task != NULL)
-    connection_fail_start (conn, error);
-  else
-    connection_close (conn, error);
-}
-
-static gboolean
-on_connect_deadline (gpointer user_data)
-{
-  Connection *conn = user_data;
-  g_autofree char *uri = g_uri_to_string_partial (conn->uri, G_URI_HIDE_PASSWORD);
-
-  connection_fail (conn, g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_TIMEOUT,
-                                      "No endpoint from %s within %g s",
-                                      uri, conn->manager->timeout));
-  return G_SOURCE_CONTINUE;
-}
-
-/* Moving a GSource's ready time wakes its main context up, which costs
- * a write and a read on an eventfd: too much for every read of the
- * stream. So bytes only update last_read, and the deadline, when it
- * fires, moves itself on to the end of the current silence. */
-static void
-read_deadline_arm (Connection *conn)
-{
-  conn->read_timeout = conn->manager->sse_read_timeout;
-  deadline_arm (conn->read_deadline, conn->read_timeout);
-}
-
-static void
-read_deadline_restart (Connection *conn)
-{
-  conn->last_read = g_get_monotonic_time ();
-  if (conn->read_timeout != conn->manager->sse_read_timeout)
-    read_deadline_arm (conn);
-}
-
-static gboolean
-on_read_deadline (gpointer user_data)
-{
-  Connection *conn = user_data;
-  gint64 silence_end = conn->last_read + (gint64) (conn->read_timeout * G_USEC_PER_SEC);
-  g_autofree char *uri = NULL;
-
-  if (g_get_monotonic_time () < silence_end)
-    {
-      g_source_set_ready_time (conn->read_deadline, silence_end);
-      return G_SOURCE_CONTINUE;
-    }
-
-  uri = g_uri_to_string_partial (conn->uri, G_URI_HIDE_PASSWORD);
-  connection_fail (conn, g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_READ_TIMEOUT,
-                                      "No data from %s for %g s",
-                                      uri, conn->manager->sse_read_timeout));
-  return G_SOURCE_CONTINUE;
-}
-
-/* Events */
-
-static gboolean
-is_blank (const char *data,
-          gsize       length)
-{
-  gsize i;
-
-  for (i = 0; i < length; i++)
-    if (data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i] != '\r')
-      return FALSE;
-
-  return TRUE;
-}
-
-static void
-take_message (McpSseConnectionManager *self,
-              McpSseEvent             *event)
-{
-  GBytes *bytes = mcp_sse_event_get_data_bytes (event);
-  gsize length;
-  const char *data = g_bytes_get_data (bytes, &length);
-  g_autoptr(JsonNode) message = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (is_blank (data, length))
-    return;
-
-  message = mcp_sse_json_reader_read (data, length, &error);
-  if (message == NULL)
-    g_signal_emit (self, transport_error_signal, 0, error);
-  else
-    g_signal_emit (self, transport_message_signal, 0, message);
-}
-
-static GError *
-check_endpoint (Connection  *conn,
-                const char  *data,
-                GUri       **endpoint_uri)
-{
-  McpSseConnectionManager *self = conn->manager;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *text = NULL;
-
-  if (*data == '\0')
-    return g_error_new_literal (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT,
-                                "The endpoint event is empty");
-
-  uri = g_uri_parse_relative (conn->uri, data, HTTP_URI_FLAGS, &error);
-  if (uri == NULL)
-    return g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT,
-                        "The endpoint “%s” is not a URI reference: %s",
-                        data, error->message);
-
-  text = g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD);
-  if (!same_origin (self->uri, uri))
-    return g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_ENDPOINT_ORIGIN,
-                        "The endpoint “%s” resolves to %s, which is not on the origin of %s",
-                        data, text, self->display_url);
-
-  *endpoint_uri = g_steal_pointer (&uri);
-  return NULL;
-}
-
-static void
-take_endpoint (Connection  *conn,
-               McpSseEvent *event)
-{
-  McpSseConnectionManager *self = conn->manager;
-  g_autoptr(GUri) endpoint_uri = NULL;
-  g_autoptr(GTask) task = NULL;
-  GError *error;
-
-  if (conn->start_task == NULL)
-    {
-      g_autoptr(GError) second = g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT,
-                                              "A second endpoint event (“%s”) was ignored",
-                                              mcp_sse_event_get_data (event));
-      g_signal_emit (self, transport_error_signal, 0, second);
-      return;
-    }
-
-  error = check_endpoint (conn, mcp_sse_event_get_data (event), &endpoint_uri);
-  if (error != NULL)
-    {
-      connection_fail_start (conn, error);
-      return;
-    }
-
-  deadline_clear (&conn->connect_deadline);
-  if (conn->start_cancelled_id != 0)
-    g_cancellable_disconnect (conn->start_cancellable, conn->start_cancelled_id);
-  conn->start_cancelled_id = 0;
-  g_clear_object (&conn->start_cancellable);
-  task = g_steal_pointer (&conn->start_task);
+  McpSseConnectionManager *self = owner;
 
   /* Both change before anybody hears of either. */
   g_object_freeze_notify (G_OBJECT (self));
   set_endpoint (self, endpoint_uri);
   set_state (self, MCP_SSE_CONNECTION_STATE_CONNECTED);
   g_object_thaw_notify (G_OBJECT (self));
-  g_task_return_boolean (task, TRUE);
 }
 
 static void
-on_parser_event (McpSseEventParser *parser,
-                 McpSseEvent       *event,
-                 gpointer           user_data)
+on_channel_error (McpSseSseChannel *channel,
+                  const GError     *error,
+                  gpointer          owner)
 {
-  Connection *conn = user_data;
-  g_autoptr(McpSseConnectionManager) self = NULL;
-  const char *type;
-
-  if (conn->manager == NULL)
-    return;
-
-  /* Any handler may stop the manager or drop the last reference to it. */
-  self = g_object_ref (conn->manager);
-  g_signal_emit (self, signals[EVENT], 0, event);
-  if (conn->manager != self)
-    return;
-
-  type = mcp_sse_event_get_event_type (event);
-  if (strcmp (type, "message") == 0)
-    take_message (self, event);
-  else if (strcmp (type, "endpoint") == 0)
-    take_endpoint (conn, event);
+  g_signal_emit (owner, transport_error_signal, 0, error);
 }
 
-/* The stream */
-
-/* Takes the outcome of one read of the stream. Returns TRUE when the
- * connection goes on and the next read should follow. */
-static gboolean
-connection_take_read (Connection *conn,
-                      gssize      n_read,
-                      GError     *error)
-{
-  g_autoptr(GError) feed_error = NULL;
-
-  if (n_read < 0)
-    connection_fail (conn, error);
-  else if (n_read == 0 && conn->start_task != NULL)
-    connection_fail_start (conn, g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_NO_ENDPOINT,
-                                              "The stream of %s ended before the endpoint event",
-                                              conn->manager->display_url));
-  else if (n_read == 0)
-    connection_close (conn, g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED,
-                                         "The server closed the stream of %s",
-                                         conn->manager->display_url));
-  if (n_read <= 0)
-    return FALSE;
-
-  read_deadline_restart (conn);
-  if (!mcp_sse_event_parser_feed (conn->parser, conn->buffer, n_read, &feed_error) &&
-      conn->manager != NULL)
-    g_signal_emit (conn->manager, transport_error_signal, 0, feed_error);
-
-  if (conn->manager == NULL)
-    return FALSE;
-
-  /* A full buffer means more is waiting: read more at once. */
-  if ((gsize) n_read == conn->buffer_size && conn->buffer_size < MAX_READ_SIZE)
-    {
-      conn->buffer_size *= 2;
-      conn->buffer = g_realloc (conn->buffer, conn->buffer_size);
-    }
-
-  return TRUE;
-}
-
-typedef enum
-{
-  READ_WOULD_BLOCK,  /* all that had arrived was read */
-  READ_MORE,         /* a turn's worth was read; there may be more */
-  READ_ENDED,        /* the connection ended, or was detached */
-} ReadOutcome;
-
-/* Reads what has already arrived without going back to the main loop: a
- * chunked body gives at most one chunk per read, so a server that writes
- * every event on its own would otherwise cost a main loop iteration per
- * event. Stops after MAX_READ_SIZE bytes to let other sources run. */
-static ReadOutcome
-connection_read_ready (Connection *conn)
-{
-  GPollableInputStream *pollable = G_POLLABLE_INPUT_STREAM (conn->stream);
-  gsize total = 0;
-
-  while (total < MAX_READ_SIZE)
-    {
-      GError *error = NULL;
-      gssize n_read;
-
-      n_read = g_pollable_input_stream_read_nonblocking (pollable, conn->buffer, conn->buffer_size,
-                                                         conn->cancellable, &error);
-      if (n_read < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_error_free (error);
-          return READ_WOULD_BLOCK;
-        }
-      if (!connection_take_read (conn, n_read, error))
-        return READ_ENDED;
-      total += n_read;
-    }
-
-  return READ_MORE;
-}
-
-static gboolean
-connection_watched_ready (Connection *conn)
-{
-  switch (connection_read_ready (conn))
-    {
-    case READ_WOULD_BLOCK:
-      return G_SOURCE_CONTINUE;
-
-    case READ_MORE:
-      /* The rest may wait in libsoup's buffers, which the watch cannot
-       * see: an asynchronous read takes over until a read would block. */
-      g_clear_pointer (&conn->read_source, g_source_unref);
-      connection_read (conn);
-      return G_SOURCE_REMOVE;
-
-    case READ_ENDED:
-    default:
-      return G_SOURCE_REMOVE;
-    }
-}
-
-static gboolean
-on_socket_ready (GSocket      *socket,
-                 GIOCondition  condition,
-                 gpointer      user_data)
-{
-  return connection_watched_ready (user_data);
-}
-
-static gboolean
-on_stream_ready (GObject  *stream,
-                 gpointer  user_data)
-{
-  return connection_watched_ready (user_data);
-}
-
-/* Once connected, a source that stays attached replaces the asynchronous
- * reads, which cost half a dozen GSources each (a GTask's, one per
- * libsoup stream layer, the socket's and the cancellable's), made and
- * dropped on every read; and every GSource on a main context costs each
- * iteration of it, for every connection there. Best is a watch on the
- * socket of the connection, one source; when libsoup reused a connection
- * for the GET, a watch on the stream's layers.
- *
- * The watch starts after a read would block, when every layer waits for
- * the socket, and a read never stops short of that while it watches. Not
- * for HTTP/2, whose streams share a connection: another stream's read may
- * bring in ours without the socket telling. */
-static gboolean
-connection_can_watch (Connection *conn)
-{
-  return conn->start_task == NULL &&
-         soup_message_get_http_version (conn->msg) != SOUP_HTTP_2_0;
-}
-
+/* The channel ended: the start failed, or the connection that was up
+ * closed with @error as the reason. */
 static void
-connection_watch (Connection *conn)
+on_channel_ended (McpSseSseChannel *channel,
+                  const GError     *error,
+                  gpointer          owner)
 {
-  GSource *source;
+  McpSseConnectionManager *self = owner;
 
-  if (conn->socket != NULL)
-    {
-      source = g_socket_create_source (conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-      g_source_set_callback (source, G_SOURCE_FUNC (on_socket_ready),
-                             connection_ref (conn), (GDestroyNotify) connection_unref);
-    }
-  else
-    {
-      source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (conn->stream), NULL);
-      g_source_set_callback (source, G_SOURCE_FUNC (on_stream_ready),
-                             connection_ref (conn), (GDestroyNotify) connection_unref);
-    }
+  g_assert (self->channel == channel);
+  self->channel = NULL;
 
-  g_source_set_static_name (source, "[mcp-sse] stream");
-  conn->read_source = source;
-  g_source_attach (source, conn->manager->context);
-}
-
-/* Goes on after an asynchronous read. */
-static void
-connection_read_on (Connection *conn)
-{
-  if (!conn->pollable)
+  if (self->state == MCP_SSE_CONNECTION_STATE_CONNECTING)
     {
-      connection_read (conn);
+      MCP_SSE_NOTE (TRANSPORT, "%s: start failed: %s", display_url (self), error->message);
+      set_state (self, MCP_SSE_CONNECTION_STATE_CLOSED);
       return;
     }
 
-  switch (connection_read_ready (conn))
-    {
-    case READ_WOULD_BLOCK:
-      if (connection_can_watch (conn))
-        connection_watch (conn);
-      else
-        connection_read (conn);
-      break;
+  MCP_SSE_NOTE (TRANSPORT, "%s: closed: %s", display_url (self), error->message);
 
-    case READ_MORE:
-      connection_read (conn);
-      break;
+  mcp_sse_http_core_fail_posts (self->core, error);
+  set_endpoint (self, NULL);
+  set_state (self, MCP_SSE_CONNECTION_STATE_CLOSED);
 
-    case READ_ENDED:
-    default:
-      break;
-    }
+  if (!g_error_matches (error, MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED))
+    g_signal_emit (self, transport_error_signal, 0, error);
+  g_signal_emit (self, transport_closed_signal, 0, error);
 }
 
-static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Connection *conn = user_data;
-  GError *error = NULL;
-  gssize n_read;
-
-  n_read = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-
-  if (conn->manager == NULL)
-    {
-      connection_finish_start (conn, error);
-      g_clear_error (&error);
-      connection_unref (conn);
-      return;
-    }
-
-  if (connection_take_read (conn, n_read, error))
-    connection_read_on (conn);
-
-  if (conn->manager == NULL)
-    connection_finish_start (conn, NULL);
-  connection_unref (conn);
-}
-
-static void
-connection_read (Connection *conn)
-{
-  g_input_stream_read_async (conn->stream, conn->buffer, conn->buffer_size,
-                             G_PRIORITY_DEFAULT, conn->cancellable,
-                             on_read, connection_ref (conn));
-}
-
-static const char *
-response_content_type (SoupMessage *msg)
-{
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                    "Content-Type");
-
-  return value != NULL ? value : "no content type";
-}
-
-static gboolean
-is_event_stream (SoupMessage *msg)
-{
-  const char *content_type;
-
-  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg),
-                                                        NULL);
-  return content_type != NULL && g_ascii_strcasecmp (content_type, "text/event-stream") == 0;
-}
-
-
-static GError *
-follow_redirect (Connection *conn)
-{
-  McpSseConnectionManager *self = conn->manager;
-  const char *location;
-  g_autoptr(GUri) target = NULL;
-
-  location = soup_message_headers_get_one (soup_message_get_response_headers (conn->msg),
-                                           "Location");
-  if (location != NULL)
-    target = g_uri_parse_relative (conn->uri, location, HTTP_URI_FLAGS, NULL);
-
-  if (target == NULL)
-    return http_status_error (conn->msg, ": a redirect without a valid Location");
-  if (!same_origin (self->uri, target))
-    return http_status_error (conn->msg, ": a redirect to another origin, not followed");
-  if (++conn->redirects > MAX_REDIRECTS)
-    return http_status_error (conn->msg, ": too many redirects");
-
-  close_stream_now (conn->stream);
-  g_clear_object (&conn->stream);
-  g_uri_unref (conn->uri);
-  conn->uri = g_steal_pointer (&target);
-  connection_send_get (conn);
-  return NULL;
-}
-
-static void
-on_get_sent (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Connection *conn = user_data;
-  g_autoptr(GError) error = NULL;
-  guint status;
-
-  conn->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-
-  if (conn->manager == NULL)
-    {
-      connection_finish_start (conn, error);
-      connection_unref (conn);
-      return;
-    }
-
-  if (conn->stream == NULL)
-    {
-      connection_fail_start (conn, g_steal_pointer (&error));
-      connection_unref (conn);
-      return;
-    }
-
-  status = soup_message_get_status (conn->msg);
-  if (SOUP_STATUS_IS_REDIRECTION (status))
-    error = follow_redirect (conn);
-  else if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    error = http_status_error (conn->msg, "");
-  else if (!is_event_stream (conn->msg))
-    error = g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_CONTENT_TYPE,
-                         "%s answered with “%s” instead of text/event-stream",
-                         conn->manager->display_url, response_content_type (conn->msg));
-  else
-    {
-      conn->pollable = G_IS_POLLABLE_INPUT_STREAM (conn->stream) &&
-                       g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (conn->stream));
-      conn->read_deadline = deadline_new (conn->manager->context, "[mcp-sse] read timeout",
-                                          on_read_deadline, conn);
-      conn->last_read = g_get_monotonic_time ();
-      read_deadline_arm (conn);
-      connection_read (conn);
-    }
-
-  if (error != NULL)
-    connection_fail_start (conn, g_steal_pointer (&error));
-
-  connection_unref (conn);
-}
-
-/* Keeps the socket of the connection that libsoup makes for the GET, for
- * connection_watch(). */
-static void
-on_get_network_event (SoupMessage        *msg,
-                      GSocketClientEvent  event,
-                      GIOStream          *stream,
-                      gpointer            user_data)
-{
-  Connection *conn = user_data;
-
-  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (stream))
-    g_set_object (&conn->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)));
-}
-
-static void
-connection_send_get (Connection *conn)
-{
-  McpSseConnectionManager *self = conn->manager;
-  SoupMessageHeaders *headers;
-
-  connection_forget_get (conn);
-  conn->msg = new_request (self, SOUP_METHOD_GET, conn->uri);
-  g_signal_connect (conn->msg, "network-event", G_CALLBACK (on_get_network_event), conn);
-  headers = soup_message_get_request_headers (conn->msg);
-  soup_message_headers_replace (headers, "Accept", "text/event-stream");
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-
-  soup_session_send_async (conn->session, conn->msg, G_PRIORITY_DEFAULT,
-                           conn->cancellable, on_get_sent, connection_ref (conn));
-}
-
-/* Passes a caller's cancellation on to our own cancellable. It may run in
- * any thread, so it only cancels: the callbacks do the rest. */
-static void
-cancel_chained (GCancellable *cancellable,
-                gpointer      user_data)
-{
-  g_cancellable_cancel (user_data);
-}
-
-static Connection *
-connection_new (McpSseConnectionManager *self,
-                GTask                   *task,
-                GCancellable            *cancellable)
-{
-  Connection *conn = g_rc_box_new0 (Connection);
-
-  conn->manager = self;
-  conn->session = g_object_ref (self->session);
-  conn->uri = g_uri_ref (self->uri);
-  conn->cancellable = g_cancellable_new ();
-  conn->start_task = g_object_ref (task);
-  conn->parser = mcp_sse_event_parser_new ();
-  mcp_sse_event_parser_set_max_event_size (conn->parser, self->max_event_size);
-  g_signal_connect (conn->parser, "event", G_CALLBACK (on_parser_event), conn);
-  conn->buffer_size = MIN_READ_SIZE;
-  conn->buffer = g_malloc (conn->buffer_size);
-
-  conn->connect_deadline = deadline_new (self->context, "[mcp-sse] connect timeout",
-                                         on_connect_deadline, conn);
-  deadline_arm (conn->connect_deadline, self->timeout);
-
-  if (cancellable != NULL)
-    {
-      conn->start_cancellable = g_object_ref (cancellable);
-      conn->start_cancelled_id = g_cancellable_connect (cancellable,
-                                                        G_CALLBACK (cancel_chained),
-                                                        g_object_ref (conn->cancellable),
-                                                        g_object_unref);
-    }
-
-  return conn;
-}
-
-/* Sends */
-
-static void
-send_free (Send *send)
-{
-  g_assert (send->deadline == NULL);
-  g_clear_object (&send->msg);
-  g_clear_object (&send->cancellable);
-  g_clear_object (&send->caller_cancellable);
-  g_clear_error (&send->abort_error);
-  g_free (send);
-}
-
-static void
-send_abort (Send         *send,
-            const GError *error)
-{
-  if (send->abort_error == NULL && error != NULL)
-    send->abort_error = g_error_copy (error);
-  g_cancellable_cancel (send->cancellable);
-}
-
-static void
-fail_sends (McpSseConnectionManager *self,
-            const GError            *error)
-{
-  GList *l;
-
-  for (l = self->sends.head; l != NULL; l = l->next)
-    send_abort (l->data, error);
-}
-
-static gboolean
-on_send_deadline (gpointer user_data)
-{
-  Send *send = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_uri_to_string_partial (soup_message_get_uri (send->msg),
-                                                  G_URI_HIDE_PASSWORD);
-
-  error = g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_TIMEOUT,
-                       "POST %s got no answer within %g s", uri, send->manager->timeout);
-  send_abort (send, error);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_post_sent (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Send *send = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  guint status;
-
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-
-  g_queue_unlink (&send->manager->sends, &send->link);
-  deadline_clear (&send->deadline);
-  if (send->caller_cancelled_id != 0)
-    g_cancellable_disconnect (send->caller_cancellable, send->caller_cancelled_id);
-  send->caller_cancelled_id = 0;
-
-  status = soup_message_get_status (send->msg);
-  if (send->abort_error != NULL)
-    g_task_return_error (task, g_steal_pointer (&send->abort_error));
-  else if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else if (SOUP_STATUS_IS_REDIRECTION (status))
-    g_task_return_error (task, http_status_error (send->msg, ": a redirect of a POST, not followed"));
-  else if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    g_task_return_error (task, http_status_error (send->msg, ""));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static Send *
-send_new (McpSseConnectionManager *self,
-          JsonNode                *message,
-          GCancellable            *cancellable)
-{
-  Send *send = g_new0 (Send, 1);
-  gsize length;
-  char *text = mcp_sse_json_writer_write (message, &length);
-  g_autoptr(GBytes) body = g_bytes_new_take (text, length);
-
-  send->manager = self;
-  send->link.data = send;
-  send->cancellable = g_cancellable_new ();
-  send->msg = new_request (self, SOUP_METHOD_POST, self->endpoint_uri);
-  if (self->protocol_version != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (send->msg),
-                                  "MCP-Protocol-Version", self->protocol_version);
-  soup_message_set_request_body_from_bytes (send->msg, "application/json", body);
-
-  if (cancellable != NULL)
-    {
-      send->caller_cancellable = g_object_ref (cancellable);
-      send->caller_cancelled_id = g_cancellable_connect (cancellable,
-                                                         G_CALLBACK (cancel_chained),
-                                                         g_object_ref (send->cancellable),
-                                                         g_object_unref);
-    }
-
-  return send;
-}
+static const McpSseSseChannelCallbacks channel_callbacks = {
+  .event = on_channel_event,
+  .message = on_channel_message,
+  .connected = on_channel_connected,
+  .error = on_channel_error,
+  .ended = on_channel_ended,
+};
 
 /* The transport */
 
@@ -1238,11 +258,11 @@ mcp_sse_connection_manager_real_start_async (McpSseTransport     *transport,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mcp_sse_connection_manager_start_async);
 
-  if (self->uri == NULL)
+  if (mcp_sse_http_core_get_uri (self->core) == NULL)
     {
       set_state (self, MCP_SSE_CONNECTION_STATE_CLOSED);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "“%s” is not an absolute http or https URL", self->display_url);
+                               "“%s” is not an absolute http or https URL", display_url (self));
       return;
     }
 
@@ -1250,7 +270,7 @@ mcp_sse_connection_manager_real_start_async (McpSseTransport     *transport,
       self->state == MCP_SSE_CONNECTION_STATE_CONNECTED)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               "The connection to %s is already %s", self->display_url,
+                               "The connection to %s is already %s", display_url (self),
                                self->state == MCP_SSE_CONNECTION_STATE_CONNECTING ?
                                  "being made" : "open");
       return;
@@ -1259,12 +279,9 @@ mcp_sse_connection_manager_real_start_async (McpSseTransport     *transport,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  self->connection = connection_new (self, task, cancellable);
   set_state (self, MCP_SSE_CONNECTION_STATE_CONNECTING);
-
-  g_main_context_push_thread_default (self->context);
-  connection_send_get (self->connection);
-  g_main_context_pop_thread_default (self->context);
+  self->channel = mcp_sse_sse_channel_open (self->core, &channel_callbacks, G_OBJECT (self), task,
+                                            self->sse_read_timeout, self->max_event_size);
 }
 
 static gboolean
@@ -1280,6 +297,23 @@ mcp_sse_connection_manager_real_start_finish (McpSseTransport  *transport,
 }
 
 static void
+on_posted (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  McpSseConnectionManager *self = g_task_get_source_object (task);
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+
+  body = mcp_sse_http_core_post_finish (self->core, result, &error);
+  if (body == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
 mcp_sse_connection_manager_real_send_async (McpSseTransport     *transport,
                                             JsonNode            *message,
                                             GCancellable        *cancellable,
@@ -1288,7 +322,9 @@ mcp_sse_connection_manager_real_send_async (McpSseTransport     *transport,
 {
   McpSseConnectionManager *self = MCP_SSE_CONNECTION_MANAGER (transport);
   g_autoptr(GTask) task = NULL;
-  Send *send;
+  g_autoptr(GBytes) body = NULL;
+  gsize length;
+  char *text;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mcp_sse_connection_manager_send_async);
@@ -1296,27 +332,16 @@ mcp_sse_connection_manager_real_send_async (McpSseTransport     *transport,
   if (self->state != MCP_SSE_CONNECTION_STATE_CONNECTED)
     {
       g_task_return_new_error (task, MCP_SSE_ERROR, MCP_SSE_ERROR_NOT_CONNECTED,
-                               "Cannot send to %s: %s", self->display_url,
+                               "Cannot send to %s: %s", display_url (self),
                                self->state == MCP_SSE_CONNECTION_STATE_CONNECTING ?
                                  "the endpoint is not known yet" : "not connected");
       return;
     }
 
-  send = send_new (self, message, cancellable);
-  g_task_set_task_data (task, send, (GDestroyNotify) send_free);
-  g_queue_push_tail_link (&self->sends, &send->link);
-
-  if (self->timeout > 0)
-    {
-      send->deadline = deadline_new (self->context, "[mcp-sse] POST timeout",
-                                     on_send_deadline, send);
-      deadline_arm (send->deadline, self->timeout);
-    }
-
-  g_main_context_push_thread_default (self->context);
-  soup_session_send_and_read_async (self->session, send->msg, G_PRIORITY_DEFAULT,
-                                    send->cancellable, on_post_sent, g_steal_pointer (&task));
-  g_main_context_pop_thread_default (self->context);
+  text = mcp_sse_json_writer_write (message, &length);
+  body = g_bytes_new_take (text, length);
+  mcp_sse_http_core_post_async (self->core, self->endpoint_uri, "application/json", body,
+                                cancellable, on_posted, g_steal_pointer (&task));
 }
 
 static gboolean
@@ -1338,16 +363,16 @@ mcp_sse_connection_manager_real_stop (McpSseTransport *transport)
   g_autoptr(McpSseConnectionManager) hold = NULL;
   gboolean was_connected;
 
-  if (self->connection == NULL)
+  if (self->channel == NULL)
     return;
 
   hold = g_object_ref (self);
   was_connected = self->state == MCP_SSE_CONNECTION_STATE_CONNECTED;
 
-  MCP_SSE_NOTE (TRANSPORT, "%s: stopped", self->display_url);
+  MCP_SSE_NOTE (TRANSPORT, "%s: stopped", display_url (self));
 
-  connection_detach (self->connection);
-  fail_sends (self, NULL);
+  mcp_sse_sse_channel_close (g_steal_pointer (&self->channel));
+  mcp_sse_http_core_fail_posts (self->core, NULL);
   if (was_connected)
     set_endpoint (self, NULL);
   set_state (self, MCP_SSE_CONNECTION_STATE_CLOSED);
@@ -1375,21 +400,8 @@ mcp_sse_connection_manager_constructed (GObject *object)
 
   G_OBJECT_CLASS (mcp_sse_connection_manager_parent_class)->constructed (object);
 
-  self->uri = self->url != NULL ? parse_http_url (self->url) : NULL;
-  self->display_url = self->uri != NULL ? g_uri_to_string_partial (self->uri, G_URI_HIDE_PASSWORD)
-                                        : g_strdup (self->url);
-
-  if (self->session == NULL)
-    {
-      self->own_session = TRUE;
-      self->session = soup_session_new_with_options ("max-conns", 64,
-                                                     "max-conns-per-host", 32,
-                                                     "timeout", 0,
-                                                     "user-agent", "mcp-sse/" PACKAGE_VERSION,
-                                                     NULL);
-      if (MCP_SSE_DEBUG_ENABLED (HTTP))
-        add_http_logger (self->session);
-    }
+  if (mcp_sse_http_core_get_session (self->core) == NULL)
+    mcp_sse_http_core_set_session (self->core, NULL);
 }
 
 static void
@@ -1400,9 +412,9 @@ mcp_sse_connection_manager_dispose (GObject *object)
   /* Closes without a word: nobody is listening any more. A start in
    * progress holds a reference, so only a connection that is up gets
    * here; the read pending on it frees it. */
-  if (self->connection != NULL)
+  if (self->channel != NULL)
     {
-      connection_detach (self->connection);
+      mcp_sse_sse_channel_close (g_steal_pointer (&self->channel));
       g_clear_pointer (&self->endpoint, g_free);
       g_clear_pointer (&self->endpoint_uri, g_uri_unref);
       self->state = MCP_SSE_CONNECTION_STATE_CLOSED;
@@ -1416,18 +428,9 @@ mcp_sse_connection_manager_finalize (GObject *object)
 {
   McpSseConnectionManager *self = MCP_SSE_CONNECTION_MANAGER (object);
 
-  g_assert (g_queue_is_empty (&self->sends));
-
-  g_clear_object (&self->session);
-  g_clear_object (&self->auth);
-  g_clear_pointer (&self->headers, soup_message_headers_unref);
-  g_clear_pointer (&self->uri, g_uri_unref);
+  g_clear_pointer (&self->core, mcp_sse_http_core_unref);
   g_clear_pointer (&self->endpoint_uri, g_uri_unref);
-  g_clear_pointer (&self->context, g_main_context_unref);
-  g_free (self->url);
-  g_free (self->display_url);
   g_free (self->endpoint);
-  g_free (self->protocol_version);
 
   G_OBJECT_CLASS (mcp_sse_connection_manager_parent_class)->finalize (object);
 }
@@ -1443,11 +446,11 @@ mcp_sse_connection_manager_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_URL:
-      g_value_set_string (value, self->url);
+      g_value_set_string (value, mcp_sse_http_core_get_url (self->core));
       break;
 
     case PROP_TIMEOUT:
-      g_value_set_double (value, self->timeout);
+      g_value_set_double (value, mcp_sse_http_core_get_timeout (self->core));
       break;
 
     case PROP_SSE_READ_TIMEOUT:
@@ -1455,11 +458,11 @@ mcp_sse_connection_manager_get_property (GObject    *object,
       break;
 
     case PROP_SESSION:
-      g_value_set_object (value, self->session);
+      g_value_set_object (value, mcp_sse_http_core_get_session (self->core));
       break;
 
     case PROP_AUTH:
-      g_value_set_object (value, self->auth);
+      g_value_set_object (value, mcp_sse_http_core_get_auth (self->core));
       break;
 
     case PROP_ENDPOINT:
@@ -1475,7 +478,7 @@ mcp_sse_connection_manager_get_property (GObject    *object,
       break;
 
     case PROP_PROTOCOL_VERSION:
-      g_value_set_string (value, self->protocol_version);
+      g_value_set_string (value, mcp_sse_http_core_get_protocol_version (self->core));
       break;
 
     default:
@@ -1494,7 +497,7 @@ mcp_sse_connection_manager_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_URL:
-      self->url = g_value_dup_string (value);
+      mcp_sse_http_core_set_url (self->core, g_value_get_string (value));
       break;
 
     case PROP_TIMEOUT:
@@ -1506,7 +509,8 @@ mcp_sse_connection_manager_set_property (GObject      *object,
       break;
 
     case PROP_SESSION:
-      self->session = g_value_dup_object (value);
+      if (g_value_get_object (value) != NULL)
+        mcp_sse_http_core_set_session (self->core, g_value_get_object (value));
       break;
 
     case PROP_AUTH:
@@ -1676,9 +680,8 @@ mcp_sse_connection_manager_class_init (McpSseConnectionManagerClass *klass)
 static void
 mcp_sse_connection_manager_init (McpSseConnectionManager *self)
 {
-  self->context = g_main_context_ref_thread_default ();
-  self->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
-  self->timeout = MCP_SSE_CONNECTION_MANAGER_DEFAULT_TIMEOUT;
+  self->core = mcp_sse_http_core_new ();
+  mcp_sse_http_core_set_timeout (self->core, MCP_SSE_CONNECTION_MANAGER_DEFAULT_TIMEOUT);
   self->sse_read_timeout = MCP_SSE_CONNECTION_MANAGER_DEFAULT_SSE_READ_TIMEOUT;
   self->max_event_size = MCP_SSE_EVENT_PARSER_DEFAULT_MAX_EVENT_SIZE;
   self->state = MCP_SSE_CONNECTION_STATE_DISCONNECTED;
@@ -1792,10 +795,7 @@ mcp_sse_connection_manager_set_header (McpSseConnectionManager *self,
   g_return_if_fail (name != NULL && is_token (name));
   g_return_if_fail (value == NULL || strpbrk (value, "\r\n") == NULL);
 
-  if (value != NULL)
-    soup_message_headers_replace (self->headers, name, value);
-  else
-    soup_message_headers_remove (self->headers, name);
+  mcp_sse_http_core_set_header (self->core, name, value);
 }
 
 /**
@@ -1926,7 +926,7 @@ mcp_sse_connection_manager_get_url (McpSseConnectionManager *self)
 {
   g_return_val_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self), NULL);
 
-  return self->url;
+  return mcp_sse_http_core_get_url (self->core);
 }
 
 /**
@@ -1981,7 +981,7 @@ mcp_sse_connection_manager_get_session (McpSseConnectionManager *self)
 {
   g_return_val_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self), NULL);
 
-  return self->session;
+  return mcp_sse_http_core_get_session (self->core);
 }
 
 /**
@@ -1999,7 +999,7 @@ mcp_sse_connection_manager_get_timeout (McpSseConnectionManager *self)
 {
   g_return_val_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self), 0);
 
-  return self->timeout;
+  return mcp_sse_http_core_get_timeout (self->core);
 }
 
 /**
@@ -2018,11 +1018,8 @@ mcp_sse_connection_manager_set_timeout (McpSseConnectionManager *self,
   g_return_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self));
   g_return_if_fail (timeout >= 0);
 
-  if (self->timeout == timeout)
-    return;
-
-  self->timeout = timeout;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+  if (mcp_sse_http_core_set_timeout (self->core, timeout))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }
 
 /**
@@ -2063,6 +1060,8 @@ mcp_sse_connection_manager_set_sse_read_timeout (McpSseConnectionManager *self,
     return;
 
   self->sse_read_timeout = sse_read_timeout;
+  if (self->channel != NULL)
+    mcp_sse_sse_channel_set_read_timeout (self->channel, sse_read_timeout);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SSE_READ_TIMEOUT]);
 }
 
@@ -2103,8 +1102,8 @@ mcp_sse_connection_manager_set_max_event_size (McpSseConnectionManager *self,
     return;
 
   self->max_event_size = max_event_size;
-  if (self->connection != NULL)
-    mcp_sse_event_parser_set_max_event_size (self->connection->parser, max_event_size);
+  if (self->channel != NULL)
+    mcp_sse_sse_channel_set_max_event_size (self->channel, max_event_size);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_EVENT_SIZE]);
 }
 
@@ -2123,7 +1122,7 @@ mcp_sse_connection_manager_get_auth (McpSseConnectionManager *self)
 {
   g_return_val_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self), NULL);
 
-  return self->auth;
+  return mcp_sse_http_core_get_auth (self->core);
 }
 
 /**
@@ -2142,7 +1141,7 @@ mcp_sse_connection_manager_set_auth (McpSseConnectionManager *self,
   g_return_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self));
   g_return_if_fail (auth == NULL || SOUP_IS_AUTH (auth));
 
-  if (g_set_object (&self->auth, auth))
+  if (mcp_sse_http_core_set_auth (self->core, auth))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH]);
 }
 
@@ -2161,7 +1160,7 @@ mcp_sse_connection_manager_get_protocol_version (McpSseConnectionManager *self)
 {
   g_return_val_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self), NULL);
 
-  return self->protocol_version;
+  return mcp_sse_http_core_get_protocol_version (self->core);
 }
 
 /**
@@ -2181,10 +1180,6 @@ mcp_sse_connection_manager_set_protocol_version (McpSseConnectionManager *self,
   g_return_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self));
   g_return_if_fail (protocol_version == NULL || strpbrk (protocol_version, "\r\n") == NULL);
 
-  if (g_strcmp0 (self->protocol_version, protocol_version) == 0)
-    return;
-
-  g_free (self->protocol_version);
-  self->protocol_version = g_strdup (protocol_version);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL_VERSION]);
+  if (mcp_sse_http_core_set_protocol_version (self->core, protocol_version))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL_VERSION]);
 }
