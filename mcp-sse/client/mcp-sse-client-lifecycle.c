@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "mcp-sse-client-private.h"
-#include "mcp-sse-gsource-private.h"
+#include "mcp-sse-sources-private.h"
 #include "mcp-sse-message-private.h"
 
 /* The newest first: initialize offers the first one. */

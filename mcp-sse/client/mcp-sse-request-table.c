@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "mcp-sse-error.h"
-#include "mcp-sse-gsource-private.h"
+#include "mcp-sse-sources-private.h"
 #include "mcp-sse-message-private.h"
 #include "mcp-sse-request-table-private.h"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "mcp-sse-debug-private.h"
-#include "mcp-sse-deadline-private.h"
+#include "mcp-sse-sources-private.h"
 #include "mcp-sse-error.h"
 #include "mcp-sse-http-core-private.h"
 #include "mcp-sse-http-policy-private.h"
@@ -364,7 +364,7 @@ on_post_sent (GObject      *source,
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
 
   g_queue_unlink (&post->core->posts, &post->link);
-  mcp_sse_deadline_clear (&post->deadline);
+  mcp_sse_source_clear (&post->deadline);
   if (post->caller_cancelled_id != 0)
     g_cancellable_disconnect (post->caller_cancellable, post->caller_cancelled_id);
   post->caller_cancelled_id = 0;

@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "mcp-sse-deadline-private.h"
+#include "mcp-sse-sources-private.h"
 #include "mcp-sse-debug-private.h"
 #include "mcp-sse-error.h"
 #include "mcp-sse-event-parser.h"
@@ -77,9 +77,9 @@ channel_clear (McpSseSseChannel *channel)
       g_object_unref (channel->stream);
     }
 
-  mcp_sse_deadline_clear (&channel->connect_deadline);
-  mcp_sse_deadline_clear (&channel->read_deadline);
-  mcp_sse_deadline_clear (&channel->read_source);
+  mcp_sse_source_clear (&channel->connect_deadline);
+  mcp_sse_source_clear (&channel->read_deadline);
+  mcp_sse_source_clear (&channel->read_source);
   if (channel->parser != NULL)
     g_signal_handlers_disconnect_by_data (channel->parser, channel);
   g_clear_object (&channel->parser);
@@ -124,9 +124,9 @@ channel_detach (McpSseSseChannel *channel)
   g_cancellable_cancel (channel->cancellable);
   if (channel->start_task != NULL)
     channel_disconnect_start (channel);
-  mcp_sse_deadline_clear (&channel->connect_deadline);
-  mcp_sse_deadline_clear (&channel->read_deadline);
-  mcp_sse_deadline_clear (&channel->read_source);
+  mcp_sse_source_clear (&channel->connect_deadline);
+  mcp_sse_source_clear (&channel->read_deadline);
+  mcp_sse_source_clear (&channel->read_source);
 
   channel_unref (channel);
 }
@@ -334,7 +334,7 @@ handle_endpoint (McpSseSseChannel *channel,
       return;
     }
 
-  mcp_sse_deadline_clear (&channel->connect_deadline);
+  mcp_sse_source_clear (&channel->connect_deadline);
   channel_disconnect_start (channel);
   task = g_steal_pointer (&channel->start_task);
 

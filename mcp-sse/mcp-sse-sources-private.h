@@ -1,4 +1,4 @@
-/* mcp-sse-gsource-private.h: deadlines and cancellations on a main context
+/* mcp-sse-sources-private.h: deadlines, timeouts and cancellations on a main context
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,6 +9,12 @@
 
 G_BEGIN_DECLS
 
+GSource *mcp_sse_deadline_new          (GMainContext           *context,
+                                        const char             *name,
+                                        GSourceFunc             func,
+                                        gpointer                data);
+void     mcp_sse_deadline_arm          (GSource                *source,
+                                        double                  seconds);
 GSource *mcp_sse_timeout_source_attach (GMainContext           *context,
                                         double                  seconds,
                                         GSourceFunc             func,
