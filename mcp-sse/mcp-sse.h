@@ -11,6 +11,7 @@
 #include <mcp-sse/mcp-sse-version-macros.h>
 #include <mcp-sse/mcp-sse-enum-types.h>
 #include <mcp-sse/mcp-sse-error.h>
+#include <mcp-sse/mcp-sse-error-details.h>
 #include <mcp-sse/mcp-sse-event.h>
 #include <mcp-sse/mcp-sse-event-parser.h>
 #include <mcp-sse/mcp-sse-transport.h>
