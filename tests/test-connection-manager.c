@@ -915,6 +915,27 @@ test_redirect_loop (Fixture       *f,
   g_assert_cmpuint (test_server_count_requests (f->server, "GET", "/loop"), >=, 2);
 }
 
+/* A Location without a server: no authority at all ("http:/sse2", which
+ * resolves to a URI without a host), an empty host, an IPv6 literal
+ * that does not close, a port out of range or 0. None is followed. */
+static void
+test_redirect_no_server (Fixture       *f,
+                         gconstpointer  user_data)
+{
+  const char *location = user_data;
+  g_autofree char *url = sse_url (f, "/sse");
+  g_autoptr(GError) error = NULL;
+
+  test_server_add_response (f->server, "/sse", SOUP_STATUS_FOUND, NULL, NULL, "Location", location);
+  test_server_add_sse (f->server, "/sse2", NULL, ENDPOINT_EVENT);
+
+  g_assert_false (start_sync (f, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+  g_assert_nonnull (strstr (error->message, "302"));
+  assert_state (f, MCP_SSE_CONNECTION_STATE_CLOSED);
+  assert_only_request_sent (f, url);
+}
+
 /* The GET's answer */
 
 static void
@@ -1076,6 +1097,39 @@ test_bad_endpoint (Fixture       *f,
   g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT);
   assert_state (f, MCP_SSE_CONNECTION_STATE_CLOSED);
   assert_post_count (f, 0);
+}
+
+/* An endpoint that resolves to a URI without a server. */
+static void
+test_endpoint_no_server (Fixture       *f,
+                         gconstpointer  user_data)
+{
+  const char *endpoint = user_data;
+  g_autofree char *initial = g_strdup_printf ("event: endpoint\ndata: %s\n\n", endpoint);
+  g_autoptr(GError) error = NULL;
+
+  test_server_add_sse (f->server, "/sse", NULL, initial);
+  g_assert_false (start_sync (f, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT);
+  assert_state (f, MCP_SSE_CONNECTION_STATE_CLOSED);
+  g_assert_null (mcp_sse_connection_manager_get_endpoint (f->manager));
+  assert_post_count (f, 0);
+}
+
+/* User info that makes an endpoint look like the URL's origin while its
+ * host is another, in an absolute URI or a network-path reference. */
+static void
+test_endpoint_user_info_elsewhere (Fixture       *f,
+                                   gconstpointer  user_data)
+{
+  gboolean relative = GPOINTER_TO_INT (user_data);
+  guint port = test_server_get_port (f->server);
+  g_autofree char *endpoint = relative ? g_strdup_printf ("//127.0.0.1:%u@localhost:%u/m", port, port)
+                                       : g_strdup_printf ("http://127.0.0.1:%u@127.0.0.2:%u/m", port, port);
+  g_autofree char *initial = g_strdup_printf ("event: endpoint\ndata: %s\n\n", endpoint);
+
+  test_server_add_sse (f->server, "/sse", NULL, initial);
+  check_origin_refused (f, NULL);
 }
 
 /* The stream */
@@ -1694,7 +1748,16 @@ static void
 test_start_invalid_url (Fixture       *f,
                         gconstpointer  user_data)
 {
-  const char *urls[] = { "/sse", "sse", "ftp://127.0.0.1/sse", "file:///tmp/sse", "http://", "" };
+  const char *urls[] = {
+    "/sse", "sse", "ftp://127.0.0.1/sse", "file:///tmp/sse", "http://", "",
+    /* No authority, or an empty one */
+    "http:/sse", "https:/sse", "http:sse", "http:", "http:///sse", "https:///sse",
+    "//127.0.0.1/sse", "http://user@/sse", "http://:8080/sse",
+    /* A host that does not parse, a port that is out of range or 0 */
+    "http://[::1", "http://[::1/sse", "http://127.0.0.1:65536/sse",
+    "http://127.0.0.1:99999999999/sse", "http://127.0.0.1:0/sse", "http://[::1]:0/sse",
+    "https://127.0.0.1:00/sse",
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
     {
@@ -2281,6 +2344,16 @@ main (int   argc,
   ADD ("redirect/same-origin", test_redirect_same_origin);
   ADD ("redirect/other-origin", test_redirect_other_origin);
   ADD ("redirect/loop", test_redirect_loop);
+  ADD_DATA ("redirect/no-server/no-authority", "http:/sse2", test_redirect_no_server);
+  ADD_DATA ("redirect/no-server/scheme-only", "http:", test_redirect_no_server);
+  ADD_DATA ("redirect/no-server/empty-authority", "http:///sse2", test_redirect_no_server);
+  ADD_DATA ("redirect/no-server/empty-host", "http://", test_redirect_no_server);
+  ADD_DATA ("redirect/no-server/relative-empty-authority", "//", test_redirect_no_server);
+  ADD_DATA ("redirect/no-server/relative-empty-host", "///sse2", test_redirect_no_server);
+  ADD_DATA ("redirect/no-server/user-info-only", "//user@/sse2", test_redirect_no_server);
+  ADD_DATA ("redirect/no-server/unclosed-ipv6", "http://[::1", test_redirect_no_server);
+  ADD_DATA ("redirect/no-server/port-zero", "http://127.0.0.1:0/sse2", test_redirect_no_server);
+  ADD_DATA ("redirect/no-server/port-too-large", "http://127.0.0.1:65536/sse2", test_redirect_no_server);
   ADD_DATA ("get/status-401", GUINT_TO_POINTER (401), test_get_status);
   ADD_DATA ("get/status-404", GUINT_TO_POINTER (404), test_get_status);
   ADD_DATA ("get/status-500", GUINT_TO_POINTER (500), test_get_status);
@@ -2293,6 +2366,22 @@ main (int   argc,
   ADD ("endpoint/messages-before", test_messages_before_endpoint);
   ADD ("endpoint/second", test_second_endpoint);
   ADD ("endpoint/empty", test_bad_endpoint);
+  ADD_DATA ("endpoint/no-server/no-authority", "http:/m", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/no-authority-https", "https:/m", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/scheme-only", "http:", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/empty-authority", "http:///m", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/empty-host", "http://", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/relative-empty-authority", "//", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/relative-empty-host", "///m", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/user-info-only", "//user@/m", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/opaque", "mailto:someone", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/unclosed-ipv6", "http://[::1", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/port-zero", "http://127.0.0.1:0/m", test_endpoint_no_server);
+  ADD_DATA ("endpoint/no-server/port-too-large", "http://127.0.0.1:65536/m", test_endpoint_no_server);
+  ADD_DATA ("endpoint/user-info-elsewhere/absolute", GINT_TO_POINTER (FALSE),
+            test_endpoint_user_info_elsewhere);
+  ADD_DATA ("endpoint/user-info-elsewhere/relative", GINT_TO_POINTER (TRUE),
+            test_endpoint_user_info_elsewhere);
   ADD ("stream/server-closes", test_server_closes);
   ADD ("stream/reset", test_connection_reset);
   ADD ("stream/truncated", test_truncated_body);

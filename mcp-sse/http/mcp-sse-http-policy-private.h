@@ -14,6 +14,7 @@ G_BEGIN_DECLS
                                 G_URI_FLAGS_ENCODED_QUERY | G_URI_FLAGS_ENCODED_FRAGMENT | \
                                 G_URI_FLAGS_SCHEME_NORMALIZE)
 
+gboolean    mcp_sse_http_uri_has_server    (GUri          *uri);
 GUri       *mcp_sse_http_parse_url         (const char    *url);
 gboolean    mcp_sse_http_same_origin       (GUri          *a,
                                             GUri          *b);

@@ -14,7 +14,18 @@
 
 #define MAX_REDIRECTS 5
 
-/* @url if it is an absolute http or https URL with a host, else NULL. */
+/* Whether @uri names a server to connect to: a host that is not empty,
+ * and a port that is not 0 (GLib refuses one above 65535). A URI without
+ * an authority ("http:/x") has no host; "http:///x" has an empty one. */
+gboolean
+mcp_sse_http_uri_has_server (GUri *uri)
+{
+  const char *host = g_uri_get_host (uri);
+
+  return host != NULL && *host != '\0' && g_uri_get_port (uri) != 0;
+}
+
+/* @url if it is an absolute http or https URL with a server, else NULL. */
 GUri *
 mcp_sse_http_parse_url (const char *url)
 {
@@ -27,7 +38,7 @@ mcp_sse_http_parse_url (const char *url)
   scheme = g_uri_get_scheme (uri);
   if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
     return NULL;
-  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+  if (!mcp_sse_http_uri_has_server (uri))
     return NULL;
 
   return g_steal_pointer (&uri);
@@ -47,12 +58,14 @@ hosts_equal (const char *a,
 }
 
 /* Scheme, host and port, with default ports normalized away by
- * G_URI_FLAGS_SCHEME_NORMALIZE. No name is resolved. */
+ * G_URI_FLAGS_SCHEME_NORMALIZE. No name is resolved. A URI without a
+ * server is on no origin, not even its own. */
 gboolean
 mcp_sse_http_same_origin (GUri *a,
                           GUri *b)
 {
-  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+  return mcp_sse_http_uri_has_server (a) && mcp_sse_http_uri_has_server (b) &&
+         g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
          hosts_equal (g_uri_get_host (a), g_uri_get_host (b)) &&
          g_uri_get_port (a) == g_uri_get_port (b);
 }
@@ -76,6 +89,8 @@ mcp_sse_http_redirect_target (SoupMessage  *msg,
 
   if (target == NULL)
     g_propagate_error (error, mcp_sse_http_status_error (msg, ": a redirect without a valid Location"));
+  else if (!mcp_sse_http_uri_has_server (target))
+    g_propagate_error (error, mcp_sse_http_status_error (msg, ": a redirect to a URL without a host or with port 0, not followed"));
   else if (!mcp_sse_http_same_origin (origin, target))
     g_propagate_error (error, mcp_sse_http_status_error (msg, ": a redirect to another origin, not followed"));
   else if (redirects > MAX_REDIRECTS)

@@ -262,7 +262,8 @@ mcp_sse_connection_manager_real_start_async (McpSseTransport     *transport,
     {
       set_state (self, MCP_SSE_CONNECTION_STATE_CLOSED);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "“%s” is not an absolute http or https URL", display_url (self));
+                               "“%s” is not an absolute http or https URL with a host",
+                               display_url (self));
       return;
     }
 

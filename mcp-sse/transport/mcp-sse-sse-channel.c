@@ -293,6 +293,10 @@ check_endpoint (McpSseSseChannel  *channel,
                         shown, error->message);
 
   text = mcp_sse_redact_uri (uri);
+  if (!mcp_sse_http_uri_has_server (uri))
+    return g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT,
+                        "The endpoint “%s” resolves to %s, which has no host or has port 0",
+                        shown, text);
   if (!mcp_sse_http_same_origin (origin, uri))
     return g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_ENDPOINT_ORIGIN,
                         "The endpoint “%s” resolves to %s, which is not on the origin of %s",
