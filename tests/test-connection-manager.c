@@ -1132,6 +1132,63 @@ test_endpoint_user_info_elsewhere (Fixture       *f,
   check_origin_refused (f, NULL);
 }
 
+/* An endpoint event whose data is @length bytes of @data, written as
+ * they are: U+0000 included. */
+static void
+check_endpoint_data_refused (Fixture    *f,
+                             const char *data,
+                             gsize       length)
+{
+  static const char head[] = "event: endpoint\ndata: ";
+  g_autoptr(GByteArray) raw = g_byte_array_new ();
+  g_autoptr(TestStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  McpSseEvent *event;
+  GBytes *event_data;
+  Op op;
+
+  g_byte_array_append (raw, (const guint8 *) head, strlen (head));
+  g_byte_array_append (raw, (const guint8 *) data, length);
+  g_byte_array_append (raw, (const guint8 *) "\n\n", 2);
+
+  test_server_add_sse (f->server, "/sse", NULL, NULL);
+  start_begin (f, NULL, &op);
+  stream = wait_stream (f, 0);
+  test_stream_write_len (stream, (const char *) raw->data, raw->len);
+  g_assert_false (start_finish (f, &op, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT);
+  assert_state (f, MCP_SSE_CONNECTION_STATE_CLOSED);
+  g_assert_null (mcp_sse_connection_manager_get_endpoint (f->manager));
+  assert_post_count (f, 0);
+
+  /* The event came through whole: it was refused for what it holds. */
+  g_assert_cmpuint (f->events->len, ==, 1);
+  event = g_ptr_array_index (f->events, 0);
+  g_assert_cmpstr (mcp_sse_event_get_event_type (event), ==, "endpoint");
+  event_data = mcp_sse_event_get_data_bytes (event);
+  g_assert_cmpmem (g_bytes_get_data (event_data, NULL), g_bytes_get_size (event_data), data, length);
+}
+
+/* "/m" U+0000 "/evil": the NUL-terminated data reads "/m". */
+static void
+test_endpoint_nul (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  static const char data[] = "/m\0/evil";
+
+  check_endpoint_data_refused (f, data, sizeof data - 1);
+}
+
+/* A C0 control character or DEL, which GLib would percent-encode. */
+static void
+test_endpoint_control (Fixture       *f,
+                       gconstpointer  user_data)
+{
+  const char *data = user_data;
+
+  check_endpoint_data_refused (f, data, strlen (data));
+}
+
 /* The stream */
 
 static void
@@ -2378,6 +2435,13 @@ main (int   argc,
   ADD_DATA ("endpoint/no-server/unclosed-ipv6", "http://[::1", test_endpoint_no_server);
   ADD_DATA ("endpoint/no-server/port-zero", "http://127.0.0.1:0/m", test_endpoint_no_server);
   ADD_DATA ("endpoint/no-server/port-too-large", "http://127.0.0.1:65536/m", test_endpoint_no_server);
+  ADD ("endpoint/nul", test_endpoint_nul);
+  ADD_DATA ("endpoint/control/tab", "/m\tx", test_endpoint_control);
+  ADD_DATA ("endpoint/control/leading-tab", "\t/message", test_endpoint_control);
+  ADD_DATA ("endpoint/control/soh", "/m\001", test_endpoint_control);
+  ADD_DATA ("endpoint/control/escape", "/m?x=\033[2J", test_endpoint_control);
+  ADD_DATA ("endpoint/control/unit-separator", "/m\037", test_endpoint_control);
+  ADD_DATA ("endpoint/control/delete", "/m\177", test_endpoint_control);
   ADD_DATA ("endpoint/user-info-elsewhere/absolute", GINT_TO_POINTER (FALSE),
             test_endpoint_user_info_elsewhere);
   ADD_DATA ("endpoint/user-info-elsewhere/relative", GINT_TO_POINTER (TRUE),

@@ -270,20 +270,46 @@ handle_message (McpSseSseChannel *channel,
     channel->callbacks->message (channel, message, channel->owner);
 }
 
+/* An endpoint is a URI reference: no C0 control character, which
+ * GLib would percent-encode into a URI that the server never sent, and
+ * no DEL. U+0000 would cut the NUL-terminated data short: "/m\0/evil"
+ * is not "/m". */
+static GError *
+check_endpoint_characters (GBytes *data)
+{
+  gsize length;
+  const guchar *bytes = g_bytes_get_data (data, &length);
+  gsize i;
+
+  if (length == 0)
+    return g_error_new_literal (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT,
+                                "The endpoint event is empty");
+
+  for (i = 0; i < length; i++)
+    if (bytes[i] < 0x20 || bytes[i] == 0x7f)
+      return g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT,
+                          "The endpoint event holds the control character U+%04X at byte %"
+                          G_GSIZE_FORMAT ", which no URI reference does",
+                          (guint) bytes[i], i);
+
+  return NULL;
+}
+
 static GError *
 check_endpoint (McpSseSseChannel  *channel,
-                const char        *data,
+                McpSseEvent       *event,
                 GUri             **endpoint_uri)
 {
   GUri *origin = mcp_sse_http_core_get_uri (channel->core);
+  const char *data = mcp_sse_event_get_data (event);
   g_autoptr(GError) error = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autofree char *shown = NULL;
   g_autofree char *text = NULL;
 
-  if (*data == '\0')
-    return g_error_new_literal (MCP_SSE_ERROR, MCP_SSE_ERROR_BAD_ENDPOINT,
-                                "The endpoint event is empty");
+  error = check_endpoint_characters (mcp_sse_event_get_data_bytes (event));
+  if (error != NULL)
+    return g_steal_pointer (&error);
 
   shown = mcp_sse_redact_url (data);
   uri = g_uri_parse_relative (channel->uri, data, MCP_SSE_HTTP_URI_FLAGS, &error);
@@ -331,7 +357,7 @@ handle_endpoint (McpSseSseChannel *channel,
       return;
     }
 
-  error = check_endpoint (channel, mcp_sse_event_get_data (event), &endpoint_uri);
+  error = check_endpoint (channel, event, &endpoint_uri);
   if (error != NULL)
     {
       channel_fail (channel, error);
