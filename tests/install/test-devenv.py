@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-# test-devenv.py: `meson devenv` finds the uninstalled tool, library and
-# typelib
+# test-devenv.py: `meson devenv` finds the uninstalled tool, library,
+# typelib and VAPI
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
@@ -9,8 +9,10 @@
 # Prints TAP.
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import traceback
 
 DEADLINE = 60
@@ -22,6 +24,39 @@ gi.require_version("McpSse", "1")
 from gi.repository import GIRepository, McpSse
 print(McpSse.VERSION_S)
 print(GIRepository.Repository.get_default().get_typelib_path("McpSse"))
+'''
+
+# A nullable property (set to null, and read before there is an endpoint)
+# and an async method called without its cancellable. Compiled with
+# --enable-experimental-non-null, so that a property the VAPI does not
+# mark nullable refuses null. "http:/sse" has no host: the start fails at
+# once, without a server.
+VALA_PROGRAM = '''\
+async void run (McpSse.ConnectionManager manager) {
+    try {
+        yield manager.start_async ();
+        print ("started\\n");
+    } catch (IOError.INVALID_ARGUMENT error) {
+        print ("refused\\n");
+    } catch (Error error) {
+        print ("%s\\n", error.message);
+    }
+}
+
+int main () {
+    var manager = new McpSse.ConnectionManager ("http:/sse");
+    var loop = new MainLoop ();
+    string? endpoint = manager.endpoint;
+
+    manager.auth = null;
+    print ("%s %s\\n", McpSse.VERSION_S, endpoint ?? "no endpoint");
+    run.begin (manager, (source, result) => {
+        run.end (result);
+        loop.quit ();
+    });
+    loop.run ();
+    return 0;
+}
 '''
 
 
@@ -61,9 +96,35 @@ def test_typelib(meson, build_dir, version):
     assert inside(typelib, build_dir), typelib
 
 
+def test_vapi(meson, build_dir, version):
+    vapi = os.path.join(build_dir, 'mcp-sse', 'mcp-sse-1.vapi')
+    if not os.path.exists(vapi):
+        return 'SKIP the VAPI is not built'
+    if shutil.which('valac') is None:
+        return 'SKIP valac is missing'
+
+    # The first data directory of the devenv holds the VAPI of the build.
+    output = devenv(meson, build_dir, ['sh', '-c', 'echo "${XDG_DATA_DIRS%%:*}"'])
+    found = os.path.join(output.strip(), 'vala', 'vapi', 'mcp-sse-1.vapi')
+    assert os.path.realpath(found) == os.path.realpath(vapi), output
+
+    # `meson devenv -C` runs the command in the build directory.
+    with tempfile.TemporaryDirectory() as workdir:
+        source = os.path.join(workdir, 'program.vala')
+        program = os.path.join(workdir, 'program')
+        with open(source, 'w') as file:
+            file.write(VALA_PROGRAM)
+        devenv(meson, build_dir, ['valac', '--enable-experimental-non-null',
+                                  '--pkg', 'mcp-sse-1', '--directory', workdir,
+                                  source, '-o', program])
+        output = devenv(meson, build_dir, [program])
+    assert output == '%s no endpoint\nrefused\n' % version, output
+
+
 TESTS = [
     ('meson devenv runs the uninstalled mcp-sse', test_tool),
     ('meson devenv loads the uninstalled typelib', test_typelib),
+    ('valac --pkg mcp-sse-1 builds a program inside meson devenv', test_vapi),
 ]
 
 
