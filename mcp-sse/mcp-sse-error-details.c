@@ -94,7 +94,7 @@ mcp_sse_error_details_unref (McpSseErrorDetails *self)
  * @self: the details
  *
  * The `data` member of the JSON-RPC error response that failed the
- * operation, as [func@jsonrpc_error_get_data] reads it from the error.
+ * operation, as [func@JsonrpcError.get_data] reads it from the error.
  *
  * Returns: (transfer none) (nullable): the data, or %NULL when the error
  *   response had none or the operation did not fail with one
