@@ -31,6 +31,28 @@ G_BEGIN_DECLS
 MCP_SSE_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (McpSseClient, mcp_sse_client, MCP_SSE, CLIENT, GObject)
 
+/**
+ * McpSseProgressCallback:
+ * @client: the client
+ * @token: the progress token of the request
+ * @progress: the progress so far
+ * @total: the total, or -1 when the server did not say
+ * @message: (nullable): what is going on, or %NULL
+ * @user_data: (closure): the data given with the callback
+ *
+ * Called for each `notifications/progress` the server sends about one
+ * request made with [method@Client.request_with_progress_async] or
+ * [method@Client.call_tool_with_progress_async].
+ *
+ * Since: 1.2
+ */
+typedef void (*McpSseProgressCallback) (McpSseClient *client,
+                                        JsonNode     *token,
+                                        double        progress,
+                                        double        total,
+                                        const char   *message,
+                                        gpointer      user_data);
+
 MCP_SSE_AVAILABLE_IN_1_0
 McpSseClient    *mcp_sse_client_new                     (McpSseTransport      *transport);
 MCP_SSE_AVAILABLE_IN_1_0
@@ -61,6 +83,22 @@ MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_request_finish          (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
+MCP_SSE_AVAILABLE_IN_1_2
+void             mcp_sse_client_request_with_progress_async
+                                                        (McpSseClient         *self,
+                                                         const char           *method,
+                                                         JsonNode             *params,
+                                                         McpSseProgressCallback progress,
+                                                         gpointer              progress_data,
+                                                         GDestroyNotify        progress_destroy,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+MCP_SSE_AVAILABLE_IN_1_2
+JsonNode        *mcp_sse_client_request_with_progress_finish
+                                                        (McpSseClient         *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_notify_async            (McpSseClient         *self,
                                                          const char           *method,
@@ -102,6 +140,22 @@ MCP_SSE_AVAILABLE_IN_1_0
 JsonNode        *mcp_sse_client_call_tool_finish        (McpSseClient         *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
+MCP_SSE_AVAILABLE_IN_1_2
+void             mcp_sse_client_call_tool_with_progress_async
+                                                        (McpSseClient         *self,
+                                                         const char           *name,
+                                                         JsonNode             *arguments,
+                                                         McpSseProgressCallback progress,
+                                                         gpointer              progress_data,
+                                                         GDestroyNotify        progress_destroy,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+MCP_SSE_AVAILABLE_IN_1_2
+JsonNode        *mcp_sse_client_call_tool_with_progress_finish
+                                                        (McpSseClient         *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 MCP_SSE_AVAILABLE_IN_1_0
 void             mcp_sse_client_list_resources_async    (McpSseClient         *self,
                                                          GCancellable         *cancellable,

@@ -3,7 +3,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
+
 #include "fake-transport.h"
+
+#include "mcp-sse-error-details-private.h"
 
 struct _FakeTransport
 {
@@ -19,6 +23,13 @@ struct _FakeTransport
   GTask *start_task;          /* a held start */
   guint n_starts;
   GError *send_error;
+  guint send_error_status;
+  char *send_error_body;
+
+  gboolean hold_sends;
+  GQueue held;                /* Send */
+  guint n_in_flight;
+  guint peak_in_flight;
 
   GPtrArray *sent;            /* JsonNode */
   GPtrArray *sent_versions;   /* char *, nullable */
@@ -120,9 +131,46 @@ send_free (gpointer data)
 {
   Send *send = data;
 
-  g_object_unref (send->task);
+  g_clear_object (&send->task);
   json_node_unref (send->message);
   g_free (send);
+}
+
+static void
+send_fail (FakeTransport *self,
+           GTask         *task,
+           const GError  *error)
+{
+  if (self->send_error_status != 0)
+    {
+      g_autoptr(McpSseErrorDetails) details = mcp_sse_error_details_new ();
+      g_autoptr(GBytes) body = g_bytes_new (self->send_error_body, strlen (self->send_error_body));
+
+      mcp_sse_error_details_set_http (details, self->send_error_status, body);
+      mcp_sse_error_details_attach (task, details);
+    }
+
+  g_task_return_error (task, g_error_copy (error));
+}
+
+static void
+send_complete (Send         *send,
+               const GError *error)
+{
+  FakeTransport *self = g_task_get_source_object (send->task);
+
+  g_assert_cmpuint (self->n_in_flight, >, 0);
+  self->n_in_flight--;
+
+  if (error != NULL)
+    {
+      send_fail (self, send->task, error);
+      return;
+    }
+
+  if (self->handler != NULL)
+    self->handler (self, send->message, self->handler_data);
+  g_task_return_boolean (send->task, TRUE);
 }
 
 static gboolean
@@ -131,10 +179,14 @@ deliver_later (gpointer data)
   Send *send = data;
   FakeTransport *self = g_task_get_source_object (send->task);
 
-  if (self->handler != NULL)
-    self->handler (self, send->message, self->handler_data);
-  g_task_return_boolean (send->task, TRUE);
+  if (self->hold_sends)
+    {
+      g_queue_push_tail (&self->held, g_steal_pointer (&send->task));
+      g_queue_push_tail (&self->held, json_node_ref (send->message));
+      return G_SOURCE_REMOVE;
+    }
 
+  send_complete (send, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -160,7 +212,7 @@ fake_send_async (McpSseTransport     *transport,
 
   if (self->send_error != NULL)
     {
-      g_task_return_error (task, g_error_copy (self->send_error));
+      send_fail (self, task, self->send_error);
       return;
     }
 
@@ -173,6 +225,8 @@ fake_send_async (McpSseTransport     *transport,
 
   g_ptr_array_add (self->sent, json_node_ref (send->message));
   g_ptr_array_add (self->sent_versions, g_strdup (self->protocol_version));
+  self->n_in_flight++;
+  self->peak_in_flight = MAX (self->peak_in_flight, self->n_in_flight);
 
   source = g_idle_source_new ();
   g_source_set_callback (source, deliver_later, send, send_free);
@@ -226,6 +280,8 @@ fake_transport_finalize (GObject *object)
   FakeTransport *self = FAKE_TRANSPORT (object);
 
   g_assert_null (self->start_task);
+  g_assert_true (g_queue_is_empty (&self->held));
+  g_free (self->send_error_body);
   g_free (self->protocol_version);
   g_clear_error (&self->send_error);
   g_ptr_array_unref (self->sent);
@@ -356,6 +412,68 @@ fake_transport_set_send_error (FakeTransport *self,
     self->send_error = g_error_copy (error);
 }
 
+void
+fake_transport_set_send_error_http (FakeTransport *self,
+                                    guint          status,
+                                    const char    *body)
+{
+  self->send_error_status = status;
+  g_free (self->send_error_body);
+  self->send_error_body = g_strdup (body != NULL ? body : "");
+}
+
+void
+fake_transport_set_hold_sends (FakeTransport *self,
+                               gboolean       hold)
+{
+  self->hold_sends = hold;
+}
+
+guint
+fake_transport_release_sends (FakeTransport *self,
+                              const GError  *error)
+{
+  guint count = 0;
+
+  while (!g_queue_is_empty (&self->held))
+    {
+      Send send;
+
+      send.task = g_queue_pop_head (&self->held);
+      send.message = g_queue_pop_head (&self->held);
+      send_complete (&send, error);
+      g_object_unref (send.task);
+      json_node_unref (send.message);
+      count++;
+    }
+
+  return count;
+}
+
+guint
+fake_transport_get_n_held (FakeTransport *self)
+{
+  return g_queue_get_length (&self->held) / 2;
+}
+
+guint
+fake_transport_get_n_in_flight (FakeTransport *self)
+{
+  return self->n_in_flight;
+}
+
+guint
+fake_transport_get_peak_in_flight (FakeTransport *self)
+{
+  return self->peak_in_flight;
+}
+
+void
+fake_transport_reset_peak_in_flight (FakeTransport *self)
+{
+  self->peak_in_flight = self->n_in_flight;
+}
+
 guint
 fake_transport_get_n_sent (FakeTransport *self)
 {
@@ -432,6 +550,13 @@ fake_transport_inject (FakeTransport *self,
   g_assert_no_error (error);
   g_assert_nonnull (message);
 
+  g_signal_emit_by_name (self, "message", message);
+}
+
+void
+fake_transport_inject_node (FakeTransport *self,
+                            JsonNode      *message)
+{
   g_signal_emit_by_name (self, "message", message);
 }
 

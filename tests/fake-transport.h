@@ -37,6 +37,25 @@ guint          fake_transport_get_n_starts         (FakeTransport        *self);
 void           fake_transport_set_send_error       (FakeTransport        *self,
                                                     const GError         *error);
 
+/* The failed sends also carry McpSseErrorDetails with this HTTP status
+ * and body (0: none). */
+void           fake_transport_set_send_error_http  (FakeTransport        *self,
+                                                    guint                 status,
+                                                    const char           *body);
+
+/* Held sends stay in flight, handler not called, until released: with
+ * success (@error NULL: the handler runs, in order) or with @error. */
+void           fake_transport_set_hold_sends       (FakeTransport        *self,
+                                                    gboolean              hold);
+guint          fake_transport_get_n_held           (FakeTransport        *self);
+guint          fake_transport_release_sends        (FakeTransport        *self,
+                                                    const GError         *error);
+
+/* Sends started but not completed, now and at most since the last reset. */
+guint          fake_transport_get_n_in_flight      (FakeTransport        *self);
+guint          fake_transport_get_peak_in_flight   (FakeTransport        *self);
+void           fake_transport_reset_peak_in_flight (FakeTransport        *self);
+
 /* What the client sent, in order, each a deep copy. */
 guint          fake_transport_get_n_sent           (FakeTransport        *self);
 JsonNode      *fake_transport_get_sent             (FakeTransport        *self,
@@ -57,6 +76,8 @@ void           fake_transport_inject               (FakeTransport        *self,
 void           fake_transport_inject_printf        (FakeTransport        *self,
                                                     const char           *format,
                                                     ...) G_GNUC_PRINTF (2, 3);
+void           fake_transport_inject_node          (FakeTransport        *self,
+                                                    JsonNode             *message);
 void           fake_transport_close                (FakeTransport        *self,
                                                     const GError         *error);
 

@@ -584,6 +584,8 @@ test_request_cancel (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
 
+  /* The notice follows once the request was accepted. */
+  TEST_WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "notifications/cancelled") > 0);
   g_assert_cmpuint (fake_transport_count_sent (fixture->transport, "notifications/cancelled"), ==, 1);
   notice = fake_transport_find_sent (fixture->transport, "notifications/cancelled", 0);
   g_assert_cmpint (int_at (notice, "params.requestId"), ==, doomed_id);
@@ -799,14 +801,13 @@ test_progress (Fixture       *fixture,
   g_assert_cmpfloat (log.total, ==, -1);
   g_assert_null (log.message);
 
-  /* Tokens that are not ours, or of a request that did not ask. */
+  /* Tokens that are not ours. */
   fake_transport_inject (fixture->transport,
                          "{\"jsonrpc\": \"2.0\", \"method\": \"notifications/progress\", \"params\": "
                          "{\"progressToken\": \"elsewhere\", \"progress\": 1}}");
-  fake_transport_inject_printf (fixture->transport,
-                                "{\"jsonrpc\": \"2.0\", \"method\": \"notifications/progress\", \"params\": "
-                                "{\"progressToken\": %" G_GINT64_FORMAT ", \"progress\": 1}}",
-                                int_at (fake_transport_find_sent (fixture->transport, "tools/call", 0), "id"));
+  fake_transport_inject (fixture->transport,
+                         "{\"jsonrpc\": \"2.0\", \"method\": \"notifications/progress\", \"params\": "
+                         "{\"progressToken\": 99999, \"progress\": 1}}");
   g_assert_cmpuint (log.count, ==, 2);
   g_assert_cmpuint (notifications, ==, 4);
 
@@ -1470,6 +1471,683 @@ test_properties (Fixture       *fixture,
   g_assert_cmpfloat (mcp_sse_client_get_request_timeout (fixture->client), ==, 0);
 }
 
+/* Hardening */
+
+/* Progress per call */
+
+typedef struct
+{
+  ProgressLog log;
+  char *token_text;
+  guint destroyed;
+} CallProgress;
+
+static void
+on_call_progress (McpSseClient *client,
+                  JsonNode     *token,
+                  double        progress,
+                  double        total,
+                  const char   *message,
+                  gpointer      user_data)
+{
+  CallProgress *call = user_data;
+
+  call->log.count++;
+  call->log.progress = progress;
+  call->log.total = total;
+  g_free (call->log.message);
+  call->log.message = g_strdup (message);
+  g_free (call->token_text);
+  call->token_text = json_to_string (token, FALSE);
+}
+
+static void
+on_call_progress_destroyed (gpointer user_data)
+{
+  CallProgress *call = user_data;
+
+  call->destroyed++;
+}
+
+static void
+call_progress_clear (CallProgress *call)
+{
+  g_free (call->log.message);
+  g_free (call->token_text);
+}
+
+static void
+inject_progress (Fixture    *fixture,
+                 JsonNode   *token,
+                 double      progress)
+{
+  g_autofree char *token_text = json_to_string (token, FALSE);
+
+  fake_transport_inject_printf (fixture->transport,
+                                "{\"jsonrpc\": \"2.0\", \"method\": \"notifications/progress\", \"params\": "
+                                "{\"progressToken\": %s, \"progress\": %g, \"total\": 10}}",
+                                token_text, progress);
+}
+
+static void
+count_progress (McpSseClient *client,
+                JsonNode     *token,
+                double        progress,
+                double        total,
+                const char   *message,
+                guint        *count)
+{
+  (*count)++;
+}
+
+static void
+test_progress_per_call (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(JsonNode) own_params = parse ("{\"_meta\": {\"progressToken\": \"mine\"}}");
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GAsyncResult) own = NULL;
+  g_autoptr(GAsyncResult) clash = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  CallProgress a = { { 0, }, }, b = { { 0, }, }, c = { { 0, }, }, d = { { 0, }, };
+  JsonNode *sent_a, *sent_b, *sent_c, *token_a, *token_b;
+  g_autofree char *text_a = NULL;
+  g_autofree char *text_b = NULL;
+  guint signalled = 0;
+  guint n_sent;
+
+  connect_client (fixture);
+  g_signal_connect (fixture->client, "progress", G_CALLBACK (count_progress), &signalled);
+
+  mcp_sse_client_call_tool_with_progress_async (fixture->client, "slow", NULL,
+                                                on_call_progress, &a, on_call_progress_destroyed,
+                                                NULL, store_result, &first);
+  mcp_sse_client_call_tool_with_progress_async (fixture->client, "slow", NULL,
+                                                on_call_progress, &b, on_call_progress_destroyed,
+                                                NULL, store_result, &second);
+  mcp_sse_client_request_with_progress_async (fixture->client, "test/own", own_params,
+                                              on_call_progress, &c, on_call_progress_destroyed,
+                                              NULL, store_result, &own);
+
+  sent_a = fake_transport_find_sent (fixture->transport, "tools/call", 0);
+  sent_b = fake_transport_find_sent (fixture->transport, "tools/call", 1);
+  sent_c = fake_transport_find_sent (fixture->transport, "test/own", 0);
+  token_a = member (sent_a, "params._meta.progressToken");
+  token_b = member (sent_b, "params._meta.progressToken");
+  g_assert_nonnull (token_a);
+  g_assert_nonnull (token_b);
+  text_a = json_to_string (token_a, FALSE);
+  text_b = json_to_string (token_b, FALSE);
+  g_assert_cmpstr (text_a, !=, text_b);
+  /* The caller's own token is kept as it is. */
+  assert_json (member (sent_c, "params"), "{\"_meta\": {\"progressToken\": \"mine\"}}");
+
+  /* A token is no request id: it stays when a request is sent again. */
+  g_assert_false (json_node_equal (token_a, member (sent_a, "id")));
+  g_assert_false (json_node_equal (token_b, member (sent_b, "id")));
+
+  /* Each call hears of its own progress only; ::progress of all. */
+  inject_progress (fixture, token_b, 1);
+  inject_progress (fixture, token_b, 2);
+  inject_progress (fixture, token_a, 5);
+  inject_progress (fixture, member (sent_c, "params._meta.progressToken"), 7);
+  g_assert_cmpuint (a.log.count, ==, 1);
+  g_assert_cmpfloat (a.log.progress, ==, 5);
+  g_assert_cmpstr (a.token_text, ==, text_a);
+  g_assert_cmpuint (b.log.count, ==, 2);
+  g_assert_cmpfloat (b.log.progress, ==, 2);
+  g_assert_cmpfloat (b.log.total, ==, 10);
+  g_assert_cmpstr (b.token_text, ==, text_b);
+  g_assert_cmpuint (c.log.count, ==, 1);
+  g_assert_cmpstr (c.token_text, ==, "\"mine\"");
+  g_assert_cmpuint (signalled, ==, 4);
+
+  /* A token in use by another request is refused, and nothing is sent. */
+  n_sent = fake_transport_get_n_sent (fixture->transport);
+  mcp_sse_client_request_with_progress_async (fixture->client, "test/clash", own_params,
+                                              on_call_progress, &d, on_call_progress_destroyed,
+                                              NULL, store_result, &clash);
+  TEST_WAIT_UNTIL (clash != NULL);
+  g_assert_null (mcp_sse_client_request_with_progress_finish (fixture->client, clash, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpuint (d.destroyed, ==, 1);
+  g_assert_cmpuint (d.log.count, ==, 0);
+  g_assert_cmpuint (fake_transport_get_n_sent (fixture->transport), ==, n_sent);
+
+  /* Once answered, a call's callback is released and hears no more. */
+  g_assert_cmpuint (a.destroyed, ==, 0);
+  fake_transport_inject_printf (fixture->transport,
+                                "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"result\": {\"n\": 1}}",
+                                int_at (sent_a, "id"));
+  TEST_WAIT_UNTIL (first != NULL);
+  g_assert_cmpuint (a.destroyed, ==, 1);
+  answer = mcp_sse_client_call_tool_with_progress_finish (fixture->client, first, &error);
+  g_assert_no_error (error);
+  assert_json (answer, "{\"n\": 1}");
+  inject_progress (fixture, token_a, 6);
+  g_assert_cmpuint (a.log.count, ==, 1);
+  g_assert_cmpuint (signalled, ==, 4);
+
+  fake_transport_inject_printf (fixture->transport,
+                                "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"result\": {}}",
+                                int_at (sent_c, "id"));
+  TEST_WAIT_UNTIL (own != NULL);
+  g_clear_pointer (&answer, json_node_unref);
+  answer = mcp_sse_client_request_with_progress_finish (fixture->client, own, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.destroyed, ==, 1);
+
+  mcp_sse_client_stop (fixture->client);
+  TEST_WAIT_UNTIL (second != NULL);
+  g_assert_cmpuint (b.destroyed, ==, 1);
+  g_assert_null (mcp_sse_client_call_tool_with_progress_finish (fixture->client, second, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  call_progress_clear (&a);
+  call_progress_clear (&b);
+  call_progress_clear (&c);
+  call_progress_clear (&d);
+}
+
+/* A caller's own progress token, through the 1.0 API. */
+static void
+test_progress_own_token (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(JsonNode) params = parse ("{\"q\": 1, \"_meta\": {\"progressToken\": \"job-7\"}}");
+  g_autoptr(GAsyncResult) result = NULL;
+  ProgressLog log = { 0, };
+  JsonNode *sent;
+
+  connect_client (fixture);
+  g_signal_connect (fixture->client, "progress", G_CALLBACK (on_progress), &log);
+
+  mcp_sse_client_request_async (fixture->client, "test/own", params, NULL, store_result, &result);
+  sent = fake_transport_find_sent (fixture->transport, "test/own", 0);
+  assert_json (member (sent, "params"), "{\"q\": 1, \"_meta\": {\"progressToken\": \"job-7\"}}");
+
+  fake_transport_inject (fixture->transport,
+                         "{\"jsonrpc\": \"2.0\", \"method\": \"notifications/progress\", \"params\": "
+                         "{\"progressToken\": \"job-7\", \"progress\": 3}}");
+  g_assert_cmpuint (log.count, ==, 1);
+  g_assert_cmpfloat (log.progress, ==, 3);
+
+  mcp_sse_client_stop (fixture->client);
+  TEST_WAIT_UNTIL (result != NULL);
+  g_free (log.message);
+}
+
+/* Cancellation order */
+
+static void
+test_request_cancel_before_accepted (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  g_autoptr(GError) refused = g_error_new_literal (MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS, "503");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) cancellable2 = g_cancellable_new ();
+  g_autoptr(GAsyncResult) accepted = NULL;
+  g_autoptr(GAsyncResult) refused_result = NULL;
+  g_autoptr(GAsyncResult) later = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *notice;
+  gint64 id;
+
+  connect_client (fixture);
+  fake_transport_set_hold_sends (fixture->transport, TRUE);
+
+  /* Cancelled while its send runs: it fails at once, but the notice
+   * waits until the request was accepted. */
+  mcp_sse_client_call_tool_async (fixture->client, "slow", NULL, cancellable, store_result, &accepted);
+  id = last_id (fixture, "tools/call");
+  TEST_WAIT_UNTIL (fake_transport_get_n_held (fixture->transport) == 1);
+  g_cancellable_cancel (cancellable);
+  TEST_WAIT_UNTIL (accepted != NULL);
+  g_assert_null (mcp_sse_client_call_tool_finish (fixture->client, accepted, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  test_drain_main_context ();
+  g_assert_cmpuint (fake_transport_count_sent (fixture->transport, "notifications/cancelled"), ==, 0);
+
+  fake_transport_set_hold_sends (fixture->transport, FALSE);
+  g_assert_cmpuint (fake_transport_release_sends (fixture->transport, NULL), ==, 1);
+  TEST_WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "notifications/cancelled") > 0);
+  g_assert_cmpuint (fake_transport_count_sent (fixture->transport, "notifications/cancelled"), ==, 1);
+  notice = fake_transport_find_sent (fixture->transport, "notifications/cancelled", 0);
+  g_assert_cmpint (int_at (notice, "params.requestId"), ==, id);
+  g_assert_true (fake_transport_get_sent (fixture->transport,
+                                          fake_transport_get_n_sent (fixture->transport) - 1) == notice);
+
+  /* Cancelled while its send runs, and the send fails: no notice ever. */
+  TEST_WAIT_UNTIL (fake_transport_get_n_in_flight (fixture->transport) == 0);
+  fake_transport_set_hold_sends (fixture->transport, TRUE);
+  mcp_sse_client_ping_async (fixture->client, cancellable2, store_result, &refused_result);
+  TEST_WAIT_UNTIL (fake_transport_get_n_held (fixture->transport) == 1);
+  g_cancellable_cancel (cancellable2);
+  TEST_WAIT_UNTIL (refused_result != NULL);
+  g_assert_null (mcp_sse_client_ping_finish (fixture->client, refused_result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  fake_transport_set_hold_sends (fixture->transport, FALSE);
+  g_assert_cmpuint (fake_transport_release_sends (fixture->transport, refused), ==, 1);
+
+  /* A later request goes, and nothing went before it. */
+  fixture->answer_all = TRUE;
+  mcp_sse_client_request_async (fixture->client, "test/later", NULL, NULL, store_result, &later);
+  TEST_WAIT_UNTIL (later != NULL);
+  g_assert_cmpuint (fake_transport_count_sent (fixture->transport, "notifications/cancelled"), ==, 1);
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+}
+
+/* Error details */
+
+static void
+assert_details_data (GAsyncResult *result,
+                     const char   *expected)
+{
+  g_autoptr(McpSseErrorDetails) details = mcp_sse_error_details_dup_for_result (result);
+
+  g_assert_nonnull (details);
+  assert_json (mcp_sse_error_details_get_data (details), expected);
+}
+
+static void
+answer_error (Fixture    *fixture,
+              const char *method)
+{
+  fake_transport_inject_printf (fixture->transport,
+                                "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"error\": "
+                                "{\"code\": -32000, \"message\": \"No\", \"data\": {\"method\": \"%s\"}}}",
+                                last_id (fixture, method), method);
+}
+
+static void
+test_error_details (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GError) refused = g_error_new_literal (MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS, "413");
+  g_autoptr(GAsyncResult) call = NULL;
+  g_autoptr(GAsyncResult) request = NULL;
+  g_autoptr(GAsyncResult) tools = NULL;
+  g_autoptr(GAsyncResult) plain = NULL;
+  g_autoptr(GAsyncResult) unsent = NULL;
+  g_autoptr(GAsyncResult) note = NULL;
+  g_autoptr(McpSseErrorDetails) details = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connect_client (fixture);
+
+  mcp_sse_client_call_tool_async (fixture->client, "t", NULL, NULL, store_result, &call);
+  answer_error (fixture, "tools/call");
+  mcp_sse_client_request_async (fixture->client, "test/x", NULL, NULL, store_result, &request);
+  answer_error (fixture, "test/x");
+  mcp_sse_client_list_tools_async (fixture->client, NULL, store_result, &tools);
+  TEST_WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "tools/list") == 1);
+  answer_error (fixture, "tools/list");
+  TEST_WAIT_UNTIL (call != NULL && request != NULL && tools != NULL);
+
+  g_assert_null (mcp_sse_client_call_tool_finish (fixture->client, call, &error));
+  g_assert_error (error, MCP_SSE_JSONRPC_ERROR, -32000);
+  g_clear_error (&error);
+  assert_details_data (call, "{\"method\": \"tools/call\"}");
+  assert_details_data (request, "{\"method\": \"test/x\"}");
+  assert_details_data (tools, "{\"method\": \"tools/list\"}");
+
+  /* No data: no details. */
+  mcp_sse_client_ping_async (fixture->client, NULL, store_result, &plain);
+  fake_transport_inject_printf (fixture->transport,
+                                "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", \"error\": "
+                                "{\"code\": -32000, \"message\": \"No\"}}", last_id (fixture, "ping"));
+  TEST_WAIT_UNTIL (plain != NULL);
+  details = mcp_sse_error_details_dup_for_result (plain);
+  g_assert_null (details);
+
+  /* A refused send passes on what the transport knew. */
+  fake_transport_set_send_error (fixture->transport, refused);
+  fake_transport_set_send_error_http (fixture->transport, 413, "too big");
+  mcp_sse_client_request_async (fixture->client, "test/big", NULL, NULL, store_result, &unsent);
+  mcp_sse_client_notify_async (fixture->client, "test/note", NULL, NULL, store_result, &note);
+  TEST_WAIT_UNTIL (unsent != NULL && note != NULL);
+  g_assert_null (mcp_sse_client_request_finish (fixture->client, unsent, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+  g_clear_error (&error);
+  details = mcp_sse_error_details_dup_for_result (unsent);
+  g_assert_nonnull (details);
+  g_assert_cmpuint (mcp_sse_error_details_get_http_status (details), ==, 413);
+  g_assert_cmpmem (g_bytes_get_data (mcp_sse_error_details_get_http_body (details), NULL),
+                   g_bytes_get_size (mcp_sse_error_details_get_http_body (details)), "too big", 7);
+  g_clear_pointer (&details, mcp_sse_error_details_unref);
+  details = mcp_sse_error_details_dup_for_result (note);
+  g_assert_nonnull (details);
+  g_assert_cmpuint (mcp_sse_error_details_get_http_status (details), ==, 413);
+  fake_transport_set_send_error (fixture->transport, NULL);
+}
+
+static void
+test_connect_error_details (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fake_transport_set_handler (fixture->transport, NULL, NULL);
+  mcp_sse_client_connect_async (fixture->client, NULL, store_result, &result);
+  TEST_WAIT_UNTIL (fake_transport_get_n_sent (fixture->transport) == 1);
+  fake_transport_inject (fixture->transport,
+                         "{\"jsonrpc\": \"2.0\", \"id\": 1, \"error\": "
+                         "{\"code\": -32602, \"message\": \"Unsupported\", "
+                         "\"data\": {\"supported\": [\"2024-11-05\"]}}}");
+  TEST_WAIT_UNTIL (result != NULL);
+
+  g_assert_false (mcp_sse_client_connect_finish (fixture->client, result, &error));
+  g_assert_error (error, MCP_SSE_JSONRPC_ERROR, MCP_SSE_JSONRPC_ERROR_INVALID_PARAMS);
+  assert_details_data (result, "{\"supported\": [\"2024-11-05\"]}");
+}
+
+/* The client's ::closed */
+
+typedef struct
+{
+  guint count;
+  GError *error;
+  GAsyncResult **pending;       /* the result of a request, set by then */
+  gboolean pending_done;
+} ClosedLog;
+
+static void
+on_closed (McpSseClient *client,
+           const GError *error,
+           ClosedLog    *log)
+{
+  log->count++;
+  g_clear_error (&log->error);
+  log->error = error != NULL ? g_error_copy (error) : NULL;
+  log->pending_done = log->pending != NULL && *log->pending != NULL;
+}
+
+/* From a main-loop source, as a real transport does: then a request's
+ * callback runs as soon as the request fails. */
+static void
+close_in_idle (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  g_autoptr(GError) eof = g_error_new_literal (MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED, "EOF");
+
+  fake_transport_close (fixture->transport, eof);
+}
+
+static void
+stop_in_idle (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  mcp_sse_client_stop (fixture->client);
+}
+
+static void
+test_closed (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(GError) eof = g_error_new_literal (MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED, "EOF");
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GAsyncResult) failed = NULL;
+  g_autoptr(GError) error = NULL;
+  ClosedLog log = { 0, };
+
+  g_signal_connect (fixture->client, "closed", G_CALLBACK (on_closed), &log);
+
+  /* The transport closes: its reason, after the pending requests failed. */
+  connect_client (fixture);
+  mcp_sse_client_ping_async (fixture->client, NULL, store_result, &first);
+  TEST_WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "ping") == 1);
+  test_drain_main_context ();
+  log.pending = &first;
+  g_idle_add_once (close_in_idle, fixture);
+  TEST_WAIT_UNTIL (log.count > 0);
+  g_assert_cmpuint (log.count, ==, 1);
+  g_assert_error (log.error, MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED);
+  g_assert_true (log.pending_done);
+  mcp_sse_client_stop (fixture->client);
+  test_drain_main_context ();
+  g_assert_cmpuint (log.count, ==, 1);
+
+  /* stop(): NULL, once. */
+  connect_client (fixture);
+  mcp_sse_client_ping_async (fixture->client, NULL, store_result, &second);
+  TEST_WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "ping") == 2);
+  test_drain_main_context ();
+  log.pending = &second;
+  g_idle_add_once (stop_in_idle, fixture);
+  TEST_WAIT_UNTIL (log.count > 1);
+  g_assert_cmpuint (log.count, ==, 2);
+  g_assert_null (log.error);
+  g_assert_true (log.pending_done);
+  mcp_sse_client_stop (fixture->client);
+  test_drain_main_context ();
+  g_assert_cmpuint (log.count, ==, 2);
+  log.pending = NULL;
+
+  /* A connect that fails has no session to close. */
+  fake_transport_set_handler (fixture->transport, NULL, NULL);
+  mcp_sse_client_connect_async (fixture->client, NULL, store_result, &failed);
+  TEST_WAIT_UNTIL (fake_transport_count_sent (fixture->transport, "initialize") == 3);
+  fake_transport_close (fixture->transport, eof);
+  TEST_WAIT_UNTIL (failed != NULL);
+  g_assert_false (mcp_sse_client_connect_finish (fixture->client, failed, &error));
+  test_drain_main_context ();
+  g_assert_cmpuint (log.count, ==, 2);
+
+  g_clear_error (&log.error);
+}
+
+/* A client without a transport */
+
+static void
+count_destroy (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_no_transport (void)
+{
+  g_autoptr(McpSseClient) client = g_object_new (MCP_SSE_TYPE_CLIENT, NULL);
+  g_autoptr(JsonNode) id = parse ("1");
+  GAsyncResult *results[7] = { NULL, };
+  g_autoptr(GError) error = NULL;
+  guint destroyed = 0;
+  guint i;
+
+  g_assert_null (mcp_sse_client_get_transport (client));
+
+  mcp_sse_client_connect_async (client, NULL, store_result, &results[0]);
+  mcp_sse_client_request_async (client, "x", NULL, NULL, store_result, &results[1]);
+  mcp_sse_client_call_tool_with_progress_async (client, "t", NULL, on_call_progress, &destroyed,
+                                                count_destroy, NULL, store_result, &results[2]);
+  mcp_sse_client_list_tools_async (client, NULL, store_result, &results[3]);
+  mcp_sse_client_notify_async (client, "n", NULL, NULL, store_result, &results[4]);
+  mcp_sse_client_reply_async (client, id, NULL, NULL, store_result, &results[5]);
+  mcp_sse_client_ping_async (client, NULL, store_result, &results[6]);
+  mcp_sse_client_stop (client);
+  TEST_WAIT_UNTIL (results[0] && results[1] && results[2] && results[3] &&
+                   results[4] && results[5] && results[6]);
+
+  g_assert_false (mcp_sse_client_connect_finish (client, results[0], &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  g_clear_error (&error);
+  g_assert_cmpuint (destroyed, ==, 1);
+  for (i = 1; i < G_N_ELEMENTS (results); i++)
+    {
+      g_assert_false (g_task_propagate_boolean (G_TASK (results[i]), &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+      g_clear_error (&error);
+    }
+
+  for (i = 0; i < G_N_ELEMENTS (results); i++)
+    g_object_unref (results[i]);
+}
+
+/* ::request is detailed, and its arguments outlive the emission */
+
+typedef struct
+{
+  guint count;
+  JsonNode *id;
+  JsonNode *params;
+} KeptRequest;
+
+static gboolean
+keep_request (McpSseClient *client,
+              const char   *method,
+              JsonNode     *id,
+              JsonNode     *params,
+              KeptRequest  *kept)
+{
+  kept->count++;
+  g_clear_pointer (&kept->id, json_node_unref);
+  g_clear_pointer (&kept->params, json_node_unref);
+  kept->id = json_node_ref (id);
+  kept->params = params != NULL ? json_node_ref (params) : NULL;
+  return TRUE;
+}
+
+static void
+test_request_detailed (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  KeptRequest roots = { 0, };
+  JsonNode *answer;
+
+  connect_client (fixture);
+  g_signal_connect (fixture->client, "request::roots/list", G_CALLBACK (keep_request), &roots);
+
+  fake_transport_inject (fixture->transport,
+                         "{\"jsonrpc\": \"2.0\", \"id\": \"other\", \"method\": \"sampling/createMessage\"}");
+  g_assert_cmpuint (roots.count, ==, 0);
+  g_assert_cmpint (int_at (find_reply (fixture->transport, "\"other\""), "error.code"), ==,
+                   MCP_SSE_JSONRPC_ERROR_METHOD_NOT_FOUND);
+
+  fake_transport_inject (fixture->transport,
+                         "{\"jsonrpc\": \"2.0\", \"id\": \"r-1\", \"method\": \"roots/list\", "
+                         "\"params\": {\"a\": 1}}");
+  g_assert_cmpuint (roots.count, ==, 1);
+  test_drain_main_context ();
+
+  /* Answered later, from what the handler kept. */
+  assert_json (roots.params, "{\"a\": 1}");
+  mcp_sse_client_reply_async (fixture->client, roots.id, NULL, NULL, store_result, &reply);
+  TEST_WAIT_UNTIL (reply != NULL);
+  g_assert_true (mcp_sse_client_reply_finish (fixture->client, reply, &error));
+  g_assert_no_error (error);
+  answer = find_reply (fixture->transport, "\"r-1\"");
+  assert_json (answer, "{\"jsonrpc\": \"2.0\", \"id\": \"r-1\", \"result\": {}}");
+
+  json_node_unref (roots.id);
+  json_node_unref (roots.params);
+}
+
+/* Bounded server requests */
+
+#define FLOOD_SIZE 100000
+
+static void
+inject_ping_flood (Fixture *fixture,
+                   gint64   first_id,
+                   guint    count,
+                   gint64   answer_midway)
+{
+  guint i;
+
+  for (i = 0; i < count; i++)
+    {
+      JsonObject *object = json_object_new ();
+      g_autoptr(JsonNode) message = NULL;
+
+      json_object_set_string_member (object, "jsonrpc", "2.0");
+      json_object_set_int_member (object, "id", first_id + i);
+      json_object_set_string_member (object, "method", "ping");
+      message = json_node_init_object (json_node_alloc (), object);
+      json_object_unref (object);
+      fake_transport_inject_node (fixture->transport, message);
+
+      if (i == count / 2 && answer_midway > 0)
+        fake_transport_inject_printf (fixture->transport,
+                                      "{\"jsonrpc\": \"2.0\", \"id\": %" G_GINT64_FORMAT ", "
+                                      "\"result\": {\"midway\": true}}", answer_midway);
+    }
+}
+
+static guint
+count_replies (FakeTransport *transport)
+{
+  guint i, count = 0;
+
+  for (i = 0; i < fake_transport_get_n_sent (transport); i++)
+    {
+      JsonNode *message = fake_transport_get_sent (transport, i);
+
+      if (member (message, "method") == NULL && member (message, "result") != NULL)
+        count++;
+    }
+
+  return count;
+}
+
+static void
+test_server_ping_flood (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) before = NULL;
+  g_autoptr(GAsyncResult) after = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  guint replies;
+
+  connect_client (fixture);
+  mcp_sse_client_request_async (fixture->client, "test/before", NULL, NULL, store_result, &before);
+  TEST_WAIT_UNTIL (fake_transport_get_n_in_flight (fixture->transport) == 0);
+  fake_transport_reset_peak_in_flight (fixture->transport);
+
+  /* All in one go: the main loop does not run in between. */
+  inject_ping_flood (fixture, 1, FLOOD_SIZE, last_id (fixture, "test/before"));
+
+  g_assert_cmpuint (fake_transport_get_peak_in_flight (fixture->transport), <=, 256);
+  g_assert_cmpuint (fake_transport_get_n_in_flight (fixture->transport), ==, 256);
+  g_assert_cmpuint (fixture->errors->len, ==, 1);
+
+  /* The application's request got its answer meanwhile. */
+  TEST_WAIT_UNTIL (before != NULL);
+  answer = mcp_sse_client_request_finish (fixture->client, before, &error);
+  g_assert_no_error (error);
+  assert_json (answer, "{\"midway\": true}");
+
+  /* Other traffic flows, the replies drain, and nothing more is sent. */
+  fixture->answer_all = TRUE;
+  mcp_sse_client_request_async (fixture->client, "test/after", NULL, NULL, store_result, &after);
+  TEST_WAIT_UNTIL (after != NULL && fake_transport_get_n_in_flight (fixture->transport) == 0);
+  g_clear_pointer (&answer, json_node_unref);
+  answer = mcp_sse_client_request_finish (fixture->client, after, &error);
+  g_assert_no_error (error);
+  replies = count_replies (fixture->transport);
+  g_assert_cmpuint (replies, ==, 256);
+  g_assert_cmpuint (fake_transport_get_n_sent (fixture->transport), <=, 256 + 8);
+
+  /* Once drained, pings are answered again; another flood is reported again. */
+  fake_transport_inject (fixture->transport, "{\"jsonrpc\": \"2.0\", \"id\": \"again\", \"method\": \"ping\"}");
+  g_assert_nonnull (find_reply (fixture->transport, "\"again\""));
+  TEST_WAIT_UNTIL (fake_transport_get_n_in_flight (fixture->transport) == 0);
+  fake_transport_reset_peak_in_flight (fixture->transport);
+  inject_ping_flood (fixture, FLOOD_SIZE + 1, 1000, 0);
+  g_assert_cmpuint (fixture->errors->len, ==, 2);
+  g_assert_cmpuint (fake_transport_get_peak_in_flight (fixture->transport), <=, 256);
+}
+
 static void
 test_new_for_url (void)
 {
@@ -1529,8 +2207,17 @@ main (int   argc,
   ADD ("/client/close/stop", test_stop_cancels_pending);
   ADD ("/client/handler-reentrancy", test_handler_reentrancy);
   ADD ("/client/properties", test_properties);
+  ADD ("/client/progress/per-call", test_progress_per_call);
+  ADD ("/client/progress/own-token", test_progress_own_token);
+  ADD ("/client/request/cancel-before-accepted", test_request_cancel_before_accepted);
+  ADD ("/client/request/error-details", test_error_details);
+  ADD ("/client/connect/error-details", test_connect_error_details);
+  ADD ("/client/closed", test_closed);
+  ADD ("/client/server-request/detailed", test_request_detailed);
+  ADD ("/client/server-request/ping-flood", test_server_ping_flood);
 #undef ADD
   g_test_add_func ("/client/new-for-url", test_new_for_url);
+  g_test_add_func ("/client/no-transport", test_no_transport);
 
   return g_test_run ();
 }

@@ -170,6 +170,74 @@ mcp_sse_client_call_tool_finish (McpSseClient  *self,
 }
 
 /**
+ * mcp_sse_client_call_tool_with_progress_async:
+ * @self: a client
+ * @name: the name of the tool
+ * @arguments: (nullable): the arguments, an object, or %NULL for none
+ * @progress: (nullable) (scope notified) (closure progress_data) (destroy progress_destroy):
+ *   called for each progress report about this call
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data once the call is over
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called with the result
+ * @user_data: data for @callback
+ *
+ * Sends `tools/call` as [method@Client.call_tool_async] does, with a
+ * progress token of the client's own, unrelated to the request's JSON-RPC
+ * id, and calls @progress for each `notifications/progress` the server
+ * sends about this call, as [method@Client.request_with_progress_async]
+ * does. Concurrent calls each get their own reports.
+ *
+ * Since: 1.2
+ */
+void
+mcp_sse_client_call_tool_with_progress_async (McpSseClient           *self,
+                                              const char             *name,
+                                              JsonNode               *arguments,
+                                              McpSseProgressCallback  progress,
+                                              gpointer                progress_data,
+                                              GDestroyNotify          progress_destroy,
+                                              GCancellable           *cancellable,
+                                              GAsyncReadyCallback     callback,
+                                              gpointer                user_data)
+{
+  g_autoptr(JsonNode) params = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MCP_SSE_IS_CLIENT (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mcp_sse_client_call_tool_with_progress_async);
+  params = name_and_arguments (name, arguments);
+  mcp_sse_client_send_request_task_full (self, "tools/call", params, MCP_SSE_REQUEST_WITH_PROGRESS,
+                                         progress, progress_data, progress_destroy,
+                                         g_steal_pointer (&task));
+}
+
+/**
+ * mcp_sse_client_call_tool_with_progress_finish:
+ * @self: a client
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Completes [method@Client.call_tool_with_progress_async].
+ *
+ * Returns: (transfer full): the result of the call, or %NULL with @error set
+ *
+ * Since: 1.2
+ */
+JsonNode *
+mcp_sse_client_call_tool_with_progress_finish (McpSseClient  *self,
+                                               GAsyncResult  *result,
+                                               GError       **error)
+{
+  return mcp_sse_client_propagate_result (self, result,
+                                          mcp_sse_client_call_tool_with_progress_async, error);
+}
+
+/**
  * mcp_sse_client_list_resources_async:
  * @self: a client
  * @cancellable: (nullable): a #GCancellable

@@ -120,6 +120,7 @@ expect_reply (McpSseClient *self,
       return TRUE;
 
     case MCP_SSE_INCOMING_TOO_MANY:
+      /* Itself a reply, and bounded as such. */
       mcp_sse_client_reply_error_unattended (self, id, MCP_SSE_JSONRPC_ERROR_INTERNAL_ERROR,
                                              "Too many requests are waiting for an answer");
       return FALSE;
@@ -152,9 +153,14 @@ handle_request (McpSseClient *self,
 
   if (g_str_equal (method, "ping"))
     {
-      g_autoptr(JsonNode) reply = mcp_sse_message_build_result (id, NULL);
+      g_autoptr(JsonNode) reply = NULL;
 
-      mcp_sse_client_send_unattended (self, reply);
+      /* Checked first, so that a flood of pings costs no allocation. */
+      if (!mcp_sse_client_may_reply (self))
+        return;
+
+      reply = mcp_sse_message_build_result (id, NULL);
+      mcp_sse_client_reply_unattended (self, reply);
       return;
     }
 
@@ -173,25 +179,43 @@ static void
 handle_progress (McpSseClient *self,
                  JsonNode     *params)
 {
+  McpSseProgressCallback callback = NULL;
+  gpointer callback_data = NULL;
+  g_autoptr(JsonNode) token = NULL;
+  g_autofree char *message = NULL;
   JsonObject *object;
-  JsonNode *token, *progress, *total;
+  JsonNode *progress, *total;
+  double progress_value, total_value;
 
   if (params == NULL || !JSON_NODE_HOLDS_OBJECT (params))
     return;
 
   object = json_node_get_object (params);
-  token = json_object_get_member (object, "progressToken");
+  token = json_object_dup_member (object, "progressToken");
   progress = json_object_get_member (object, "progress");
   total = json_object_get_member (object, "total");
 
   if (!mcp_sse_json_holds_number (progress) ||
-      !mcp_sse_request_table_reports_progress (self->requests, token))
+      !mcp_sse_request_table_lookup_progress (self->requests, token, &callback, &callback_data))
     return;
 
-  mcp_sse_client_emit_progress (self, token,
-                                json_node_get_double (progress),
-                                mcp_sse_json_holds_number (total) ? json_node_get_double (total) : -1.0,
-                                mcp_sse_json_get_string (object, "message"));
+  /* Read now: a handler may complete the request or drop the message. */
+  progress_value = json_node_get_double (progress);
+  total_value = mcp_sse_json_holds_number (total) ? json_node_get_double (total) : -1.0;
+  message = g_strdup (mcp_sse_json_get_string (object, "message"));
+
+  if (callback != NULL)
+    {
+      guint generation = self->generation;
+
+      callback (self, token, progress_value, total_value, message, callback_data);
+
+      /* The callback may have stopped the session, or ended the request. */
+      if (self->generation != generation)
+        return;
+    }
+
+  mcp_sse_client_emit_progress (self, token, progress_value, total_value, message);
 }
 
 /* The server gave up on a request it sent us: MCP says not to answer it,

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "mcp-sse-client-private.h"
+#include "mcp-sse-error-details-private.h"
 #include "mcp-sse-sources-private.h"
 #include "mcp-sse-message-private.h"
 
@@ -33,6 +34,7 @@ mcp_sse_client_on_transport_closed (McpSseTransport *transport,
 {
   g_autoptr(McpSseClient) hold G_GNUC_UNUSED = g_object_ref (self);
   g_autoptr(GError) stopped = NULL;
+  gboolean was_open = self->initialized;
 
   self->generation++;
   self->initialized = FALSE;
@@ -40,9 +42,11 @@ mcp_sse_client_on_transport_closed (McpSseTransport *transport,
   mcp_sse_request_table_clear_abandoned (self->requests);
 
   if (error == NULL)
-    error = stopped = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                           "The connection was stopped");
-  mcp_sse_request_table_fail_all (self->requests, error);
+    stopped = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection was stopped");
+  mcp_sse_request_table_fail_all (self->requests, error != NULL ? error : stopped);
+
+  if (was_open)
+    mcp_sse_client_emit_closed (self, error);
 }
 
 /* Stopping */
@@ -51,15 +55,23 @@ static void
 stop_session (McpSseClient *self)
 {
   g_autoptr(GError) error = NULL;
+  gboolean was_open;
+
+  if (self->transport == NULL)
+    return;
 
   mcp_sse_transport_stop (self->transport);
 
   /* In case the transport was not connected and so emitted no ::closed. */
+  was_open = self->initialized;
   self->generation++;
   self->initialized = FALSE;
   mcp_sse_request_table_clear_incoming (self->requests);
   error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection was stopped");
   mcp_sse_request_table_fail_all (self->requests, error);
+
+  if (was_open)
+    mcp_sse_client_emit_closed (self, NULL);
 }
 
 /* Connecting */
@@ -182,6 +194,9 @@ on_initialize_done (GObject      *source,
       g_clear_error (&error);
       return;
     }
+
+  if (answer == NULL)
+    mcp_sse_error_details_pass_on (result, task);
 
   if (answer == NULL || !accept_initialize_result (self, answer, &error))
     {
@@ -313,7 +328,14 @@ on_connect_cancelled (GCancellable *cancellable,
  * the client stops the transport as [method@Client.stop] does.
  *
  * It fails with %G_IO_ERROR_PENDING while another connect runs or once the
- * session is established, until the transport closes.
+ * session is established, until the transport closes; and with
+ * %G_IO_ERROR_NOT_INITIALIZED for a client made without a
+ * [property@Client:transport], as every other operation of such a client
+ * does. When the server answers `initialize` with an error, its `data` is
+ * also in the [struct@ErrorDetails] of @callback's result.
+ *
+ * Each successful connect is paired with one emission of
+ * [signal@Client::closed] when the session ends.
  *
  * Since: 1.0
  */
@@ -331,6 +353,9 @@ mcp_sse_client_connect_async (McpSseClient        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mcp_sse_client_connect_async);
+
+  if (!mcp_sse_client_check_transport (self, task))
+    return;
 
   if (self->connect_task != NULL || self->initialized)
     {
@@ -405,6 +430,9 @@ mcp_sse_client_connect_finish (McpSseClient  *self,
  * for a response fail at once with %G_IO_ERROR_CANCELLED; the requests
  * the server made are forgotten, so replies to them fail. Calling
  * [method@Client.connect_async] starts a new session.
+ *
+ * When a session was established, [signal@Client::closed] is emitted
+ * with a %NULL error before it returns, after the pending requests failed.
  *
  * It never blocks, does nothing when there is nothing to stop, and may be
  * called from any signal handler.

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "mcp-sse-client-private.h"
+#include "mcp-sse-error-details-private.h"
 #include "mcp-sse-message-private.h"
 
 /* The most pages a list walk fetches. */
@@ -88,6 +89,8 @@ on_page_done (GObject      *source,
   JsonObject *whole;
 
   page = g_task_propagate_pointer (G_TASK (result), &error);
+  if (page == NULL)
+    mcp_sse_error_details_pass_on (result, walk_task);
   if (page == NULL || !add_page (walk, page, &cursor, &error))
     {
       g_task_return_error (walk_task, error);
@@ -165,6 +168,9 @@ mcp_sse_client_list_all (McpSseClient        *self,
   walk->cursors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, walk, walk_free);
+
+  if (!mcp_sse_client_check_transport (self, task))
+    return;
 
   request_page (self, g_steal_pointer (&task), NULL);
 }

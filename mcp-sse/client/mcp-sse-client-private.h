@@ -38,7 +38,14 @@ struct _McpSseClient
   JsonNode *client_info;
   JsonNode *capabilities;
   double request_timeout;
+
+  guint replies_in_flight;  /* the client's own replies to the server, being sent */
+  gboolean flood_reported;  /* replies were dropped since it last had none in flight */
 };
+
+/* The most replies of the client's own (pings, refusals) that may be in
+ * flight at once: beyond it the server's requests are dropped. */
+#define MCP_SSE_CLIENT_MAX_REPLIES_IN_FLIGHT 256
 
 /* mcp-sse-client.c */
 void      mcp_sse_client_emit_error             (McpSseClient        *self,
@@ -56,6 +63,8 @@ void      mcp_sse_client_emit_progress          (McpSseClient        *self,
                                                  double               total,
                                                  const char          *message);
 gboolean  mcp_sse_client_watches_progress       (McpSseClient        *self);
+void      mcp_sse_client_emit_closed            (McpSseClient        *self,
+                                                 const GError        *error);
 void      mcp_sse_client_set_server_details     (McpSseClient        *self,
                                                  const char          *protocol_version,
                                                  JsonNode            *server_info,
@@ -72,6 +81,9 @@ void      mcp_sse_client_transport_send         (McpSseClient        *self,
                                                  gpointer             user_data);
 void      mcp_sse_client_send_unattended        (McpSseClient        *self,
                                                  JsonNode            *message);
+gboolean  mcp_sse_client_may_reply              (McpSseClient        *self);
+gboolean  mcp_sse_client_reply_unattended       (McpSseClient        *self,
+                                                 JsonNode            *reply);
 void      mcp_sse_client_reply_error_unattended (McpSseClient        *self,
                                                  JsonNode            *id,
                                                  int                  code,
@@ -83,6 +95,16 @@ void      mcp_sse_client_send_request_task      (McpSseClient        *self,
                                                  const char          *method,
                                                  JsonNode            *params,
                                                  McpSseRequestFlags   flags,
+                                                 GTask               *task);
+void      mcp_sse_client_send_request_task_full (McpSseClient        *self,
+                                                 const char          *method,
+                                                 JsonNode            *params,
+                                                 McpSseRequestFlags   flags,
+                                                 McpSseProgressCallback progress,
+                                                 gpointer             progress_data,
+                                                 GDestroyNotify       progress_destroy,
+                                                 GTask               *task);
+gboolean  mcp_sse_client_check_transport        (McpSseClient        *self,
                                                  GTask               *task);
 void      mcp_sse_client_send_request           (McpSseClient        *self,
                                                  const char          *method,

@@ -7,6 +7,7 @@
 
 #include "mcp-sse-client-private.h"
 #include "mcp-sse-debug-private.h"
+#include "mcp-sse-error-details-private.h"
 #include "mcp-sse-message-private.h"
 
 /* Fire-and-forget sends: cancellation notices and replies the client
@@ -57,6 +58,78 @@ mcp_sse_client_send_unattended (McpSseClient *self,
   mcp_sse_client_transport_send (self, message, NULL, on_unattended_send_done, NULL);
 }
 
+/* Fails @task with G_IO_ERROR_NOT_INITIALIZED, and returns FALSE, when
+ * the client was made without a transport. */
+gboolean
+mcp_sse_client_check_transport (McpSseClient *self,
+                                GTask        *task)
+{
+  if (self->transport != NULL)
+    return TRUE;
+
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           "The client was made without a transport");
+  return FALSE;
+}
+
+/* The client's own replies to the server's requests (pings, refusals)
+ * are bounded: a server that sends requests faster than their replies
+ * leave would otherwise have the client queue sends without end. */
+
+static void
+on_reply_sent (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(McpSseClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mcp_sse_transport_send_finish (MCP_SSE_TRANSPORT (source), result, &error))
+    g_debug ("Could not send a reply: %s", error->message);
+
+  g_assert (self->replies_in_flight > 0);
+  if (--self->replies_in_flight == 0)
+    self->flood_reported = FALSE;
+}
+
+/* Returns TRUE when a reply may be sent now. Otherwise
+ * MCP_SSE_CLIENT_MAX_REPLIES_IN_FLIGHT replies are being sent already:
+ * the request is to be dropped, which is reported on ::error once until
+ * the replies in flight drained. */
+gboolean
+mcp_sse_client_may_reply (McpSseClient *self)
+{
+  if (self->replies_in_flight >= MCP_SSE_CLIENT_MAX_REPLIES_IN_FLIGHT)
+    {
+      if (!self->flood_reported)
+        {
+          self->flood_reported = TRUE;
+          mcp_sse_client_emit_error (self,
+                                     g_error_new (MCP_SSE_ERROR, MCP_SSE_ERROR_INVALID_MESSAGE,
+                                                  "The server sends requests faster than they can be "
+                                                  "answered: requests beyond %u replies in flight are "
+                                                  "dropped unanswered",
+                                                  MCP_SSE_CLIENT_MAX_REPLIES_IN_FLIGHT));
+        }
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Sends @reply unless mcp_sse_client_may_reply() says no. */
+gboolean
+mcp_sse_client_reply_unattended (McpSseClient *self,
+                                 JsonNode     *reply)
+{
+  if (!mcp_sse_client_may_reply (self))
+    return FALSE;
+
+  self->replies_in_flight++;
+  mcp_sse_client_transport_send (self, reply, NULL, on_reply_sent, g_object_ref (self));
+  return TRUE;
+}
+
 void
 mcp_sse_client_reply_error_unattended (McpSseClient *self,
                                        JsonNode     *id,
@@ -65,7 +138,7 @@ mcp_sse_client_reply_error_unattended (McpSseClient *self,
 {
   g_autoptr(JsonNode) reply = mcp_sse_message_build_error (id, code, message, NULL);
 
-  mcp_sse_client_send_unattended (self, reply);
+  mcp_sse_client_reply_unattended (self, reply);
 }
 
 /* Requests */
@@ -100,45 +173,83 @@ on_request_sent (GObject      *source,
   McpSseClient *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  if (!mcp_sse_transport_send_finish (MCP_SSE_TRANSPORT (source), result, &error))
-    mcp_sse_request_table_fail_unsent (self->requests, task, error);
+  mcp_sse_transport_send_finish (MCP_SSE_TRANSPORT (source), result, &error);
+  mcp_sse_request_table_sent (self->requests, task, result, error);
 }
 
 /* Sends the request @method and completes @task (transfer full) with the
- * `result` of its response. @params is (transfer none). */
+ * `result` of its response. @params is (transfer none).
+ *
+ * The request carries a progress token, which is independent of its id,
+ * when @params has one already (the caller's own, kept as it is), when
+ * @progress is given, or when @flags ask for one and ::progress is
+ * watched. @progress_destroy frees @progress_data once the request is
+ * over. */
 void
-mcp_sse_client_send_request_task (McpSseClient *self,
-                                  const char   *method,
-                                  JsonNode     *params,
-                                  McpSseRequestFlags  flags,
-                                  GTask        *task)
+mcp_sse_client_send_request_task_full (McpSseClient           *self,
+                                       const char             *method,
+                                       JsonNode               *params,
+                                       McpSseRequestFlags      flags,
+                                       McpSseProgressCallback  progress,
+                                       gpointer                progress_data,
+                                       GDestroyNotify          progress_destroy,
+                                       GTask                  *task)
 {
   g_autoptr(JsonNode) message = NULL;
   g_autoptr(JsonNode) with_token = NULL;
-  gboolean reports_progress;
+  JsonNode *own_token;
   double timeout;
   gint64 id;
 
-  if (g_task_return_error_if_cancelled (task))
+  if (!mcp_sse_client_check_transport (self, task) || g_task_return_error_if_cancelled (task))
     {
+      if (progress_destroy != NULL)
+        progress_destroy (progress_data);
       g_object_unref (task);
       return;
     }
 
   timeout = (flags & MCP_SSE_REQUEST_NO_TIMEOUT) ? 0 : self->request_timeout;
-  reports_progress = (flags & MCP_SSE_REQUEST_WITH_PROGRESS) &&
-                     mcp_sse_client_watches_progress (self);
-  id = mcp_sse_request_table_add (self->requests, task, method, timeout, reports_progress);
+  id = mcp_sse_request_table_add (self->requests, task, method, timeout);
 
-  /* The request id doubles as the progress token: it is unique already. */
-  if (reports_progress)
+  own_token = mcp_sse_message_get_progress_token (params);
+  if (own_token != NULL || progress != NULL ||
+      ((flags & MCP_SSE_REQUEST_WITH_PROGRESS) && mcp_sse_client_watches_progress (self)))
     {
-      with_token = mcp_sse_message_with_progress_token (params, id);
-      params = with_token;
+      GError *error = NULL;
+      JsonNode *token;
+
+      token = mcp_sse_request_table_watch_progress (self->requests, task, own_token,
+                                                    progress, progress_data, progress_destroy,
+                                                    &error);
+      if (token == NULL)
+        {
+          /* Nothing was sent: the request fails as an unsent one. */
+          mcp_sse_request_table_sent (self->requests, task, NULL, error);
+          return;
+        }
+
+      if (own_token == NULL)
+        {
+          with_token = mcp_sse_message_with_progress_token (params, token);
+          params = with_token;
+        }
     }
+  else if (progress_destroy != NULL)
+    progress_destroy (progress_data);
 
   message = mcp_sse_message_build_request (id, method, params);
   mcp_sse_client_transport_send (self, message, NULL, on_request_sent, g_object_ref (task));
+}
+
+void
+mcp_sse_client_send_request_task (McpSseClient       *self,
+                                  const char         *method,
+                                  JsonNode           *params,
+                                  McpSseRequestFlags  flags,
+                                  GTask              *task)
+{
+  mcp_sse_client_send_request_task_full (self, method, params, flags, NULL, NULL, NULL, task);
 }
 
 JsonNode *
@@ -193,7 +304,13 @@ mcp_sse_client_send_request (McpSseClient        *self,
  *
  * When a handler is connected to [signal@Client::progress], the request
  * carries a `_meta.progressToken` (added to a copy of @params) and the
- * server's progress notifications for it are emitted there.
+ * server's progress notifications for it are emitted there. A
+ * `_meta.progressToken` that @params has already is kept as it is, and
+ * the progress reported for it is emitted there too, connected or not;
+ * the request fails with %G_IO_ERROR_INVALID_ARGUMENT, sending nothing,
+ * when another request of the client uses the same token. To follow the
+ * progress of one request, use
+ * [method@Client.request_with_progress_async].
  *
  * Since: 1.0
  */
@@ -211,6 +328,82 @@ mcp_sse_client_request_async (McpSseClient        *self,
 
   mcp_sse_client_send_request (self, method, params, MCP_SSE_REQUEST_WITH_PROGRESS,
                                mcp_sse_client_request_async, cancellable, callback, user_data);
+}
+
+/**
+ * mcp_sse_client_request_with_progress_async:
+ * @self: a client
+ * @method: the method to call
+ * @params: (nullable): the `params` of the request, or %NULL for none
+ * @progress: (nullable) (scope notified) (closure progress_data) (destroy progress_destroy):
+ *   called for each progress report about this request
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data once the request is
+ *   over
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called with the response
+ * @user_data: data for @callback
+ *
+ * Sends the JSON-RPC request @method as [method@Client.request_async]
+ * does, and calls @progress for each `notifications/progress` the server
+ * sends about it, whether or not a handler is connected to
+ * [signal@Client::progress] (which is emitted as well).
+ *
+ * The request carries the `_meta.progressToken` of @params when it has
+ * one; otherwise the client adds a token of its own (to a copy of
+ * @params), an integer unrelated to the request's JSON-RPC id. Either way
+ * it fails with %G_IO_ERROR_INVALID_ARGUMENT, sending nothing, when
+ * another request of the client uses the same token.
+ *
+ * @progress is not called after the request completed: @progress_destroy
+ * is called then, before @callback runs.
+ *
+ * Since: 1.2
+ */
+void
+mcp_sse_client_request_with_progress_async (McpSseClient           *self,
+                                            const char             *method,
+                                            JsonNode               *params,
+                                            McpSseProgressCallback  progress,
+                                            gpointer                progress_data,
+                                            GDestroyNotify          progress_destroy,
+                                            GCancellable           *cancellable,
+                                            GAsyncReadyCallback     callback,
+                                            gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MCP_SSE_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mcp_sse_client_request_with_progress_async);
+  mcp_sse_client_send_request_task_full (self, method, params, MCP_SSE_REQUEST_WITH_PROGRESS,
+                                         progress, progress_data, progress_destroy,
+                                         g_steal_pointer (&task));
+}
+
+/**
+ * mcp_sse_client_request_with_progress_finish:
+ * @self: a client
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Completes [method@Client.request_with_progress_async].
+ *
+ * Returns: (transfer full): the `result` member of the response, or
+ *   %NULL with @error set
+ *
+ * Since: 1.2
+ */
+JsonNode *
+mcp_sse_client_request_with_progress_finish (McpSseClient  *self,
+                                             GAsyncResult  *result,
+                                             GError       **error)
+{
+  return mcp_sse_client_propagate_result (self, result,
+                                          mcp_sse_client_request_with_progress_async, error);
 }
 
 /**
@@ -243,9 +436,13 @@ on_notification_sent (GObject      *source,
   GError *error = NULL;
 
   if (mcp_sse_transport_send_finish (MCP_SSE_TRANSPORT (source), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  mcp_sse_error_details_pass_on (result, task);
+  g_task_return_error (task, error);
 }
 
 /**
@@ -279,6 +476,8 @@ mcp_sse_client_notify_async (McpSseClient        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mcp_sse_client_notify_async);
+  if (!mcp_sse_client_check_transport (self, task))
+    return;
 
   message = mcp_sse_message_build_notification (method, params);
   mcp_sse_client_transport_send (self, message, cancellable,
@@ -332,6 +531,9 @@ send_reply (McpSseClient        *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+
+  if (!mcp_sse_client_check_transport (self, task))
+    return;
 
   if (!mcp_sse_request_table_remove_incoming (self->requests, id))
     {

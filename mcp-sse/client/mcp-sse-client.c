@@ -105,6 +105,7 @@ enum {
   REQUEST,
   PROGRESS,
   ERROR,
+  CLOSED,
   N_SIGNALS
 };
 
@@ -143,7 +144,7 @@ mcp_sse_client_emit_request (McpSseClient *self,
 {
   gboolean handled = FALSE;
 
-  g_signal_emit (self, signals[REQUEST], 0, method, id, params, &handled);
+  g_signal_emit (self, signals[REQUEST], g_quark_try_string (method), method, id, params, &handled);
   return handled;
 }
 
@@ -155,6 +156,13 @@ mcp_sse_client_emit_progress (McpSseClient *self,
                               const char   *message)
 {
   g_signal_emit (self, signals[PROGRESS], 0, token, progress, total, message);
+}
+
+void
+mcp_sse_client_emit_closed (McpSseClient *self,
+                            const GError *error)
+{
+  g_signal_emit (self, signals[CLOSED], 0, error);
 }
 
 gboolean
@@ -198,7 +206,8 @@ mcp_sse_client_set_server_details (McpSseClient *self,
  * mcp_sse_client_get_transport:
  * @self: a client
  *
- * Gets [property@Client:transport].
+ * Gets [property@Client:transport]. It is %NULL only for a client made
+ * with g_object_new() without one, which can do nothing but fail.
  *
  * Returns: (transfer none): the transport
  *
@@ -466,7 +475,10 @@ mcp_sse_client_constructed (GObject *object)
 
   G_OBJECT_CLASS (mcp_sse_client_parent_class)->constructed (object);
 
-  g_assert (self->transport != NULL);
+  /* Made without a transport (g_object_new(), a binding's constructor):
+   * every operation fails with G_IO_ERROR_NOT_INITIALIZED. */
+  if (self->transport == NULL)
+    return;
 
   g_signal_connect (self->transport, "message", G_CALLBACK (mcp_sse_client_on_transport_message), self);
   g_signal_connect (self->transport, "closed", G_CALLBACK (mcp_sse_client_on_transport_closed), self);
@@ -606,7 +618,9 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
   /**
    * McpSseClient:transport:
    *
-   * The transport to the server.
+   * The transport to the server. A client needs one: without it (when
+   * made with g_object_new() and no transport) every operation fails with
+   * %G_IO_ERROR_NOT_INITIALIZED.
    *
    * Since: 1.0
    */
@@ -725,6 +739,10 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
    * notifications included. The signal is detailed by method, so that
    * `notification::notifications/tools/list_changed` gets only those.
    *
+   * Since 1.2, @params may be kept after the handler returned, in every
+   * language: a handler receives a node of its own (for an object or an
+   * array, one that shares its contents with the message).
+   *
    * Since: 1.0
    */
   signals[NOTIFICATION] =
@@ -736,7 +754,7 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
                   _mcp_sse_marshal_VOID__STRING_BOXED,
                   G_TYPE_NONE, 2,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  JSON_TYPE_NODE);
   g_signal_set_va_marshaller (signals[NOTIFICATION],
                               G_TYPE_FROM_CLASS (klass),
                               _mcp_sse_marshal_VOID__STRING_BOXEDv);
@@ -756,9 +774,20 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
    * (json_node_ref()). When no handler returns %TRUE the client answers
    * -32601, "Method not found".
    *
+   * Since 1.2 the signal is detailed by method, so that
+   * `request::roots/list` gets only those, and @id and @params stay valid
+   * after the handler returned in every language (a binding keeps them as
+   * long as it needs): answering later, from an idle callback or after an
+   * asynchronous operation, is the documented pattern.
+   *
    * `ping` is answered by the client itself and not emitted. At most 256
    * requests may wait for a reply at once; the server's further requests
-   * are answered -32603 without being emitted.
+   * are answered -32603 without being emitted. The replies the client
+   * sends itself (to pings, and those refusals) are bounded too: while 256
+   * of them are being sent, further requests of the server are dropped
+   * unanswered, which [signal@Client::error] reports once
+   * (%MCP_SSE_ERROR_INVALID_MESSAGE) until they drained, so that a flood
+   * of requests neither grows memory nor holds up the rest of the traffic.
    *
    * Returns: %TRUE when the request is handled
    *
@@ -767,14 +796,14 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
   signals[REQUEST] =
     g_signal_new ("request",
                   G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0,
                   g_signal_accumulator_true_handled, NULL,
                   _mcp_sse_marshal_BOOLEAN__STRING_BOXED_BOXED,
                   G_TYPE_BOOLEAN, 3,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  JSON_TYPE_NODE,
+                  JSON_TYPE_NODE);
   g_signal_set_va_marshaller (signals[REQUEST],
                               G_TYPE_FROM_CLASS (klass),
                               _mcp_sse_marshal_BOOLEAN__STRING_BOXED_BOXEDv);
@@ -782,14 +811,22 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
   /**
    * McpSseClient::progress:
    * @self: the client
-   * @token: the progress token, which is the id of the request
+   * @token: the progress token of the request
    * @progress: the progress so far
    * @total: the total, or -1 when the server did not say
    * @message: (nullable): what is going on, or %NULL
    *
    * Emitted for a `notifications/progress` about a request of this
    * client. Only requests made while a handler is connected carry a
-   * progress token, so connect before making them.
+   * progress token, so connect before making them; requests whose
+   * `params` carry a `_meta.progressToken` of the caller's own, and those
+   * made with [method@Client.request_with_progress_async] or
+   * [method@Client.call_tool_with_progress_async], report here too.
+   *
+   * Since 1.2 the token the client adds is an integer of its own,
+   * unrelated to the request's JSON-RPC id (before, it was that id); to
+   * tell concurrent requests apart, use the per-call forms above. @token
+   * may be kept after the handler returned, in every language.
    *
    * Since: 1.0
    */
@@ -801,7 +838,7 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
                   NULL, NULL,
                   _mcp_sse_marshal_VOID__BOXED_DOUBLE_DOUBLE_STRING,
                   G_TYPE_NONE, 4,
-                  JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  JSON_TYPE_NODE,
                   G_TYPE_DOUBLE,
                   G_TYPE_DOUBLE,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
@@ -832,6 +869,37 @@ mcp_sse_client_class_init (McpSseClientClass *klass)
                   G_TYPE_NONE, 1,
                   G_TYPE_ERROR);
   g_signal_set_va_marshaller (signals[ERROR],
+                              G_TYPE_FROM_CLASS (klass),
+                              g_cclosure_marshal_VOID__BOXEDv);
+
+  /**
+   * McpSseClient::closed:
+   * @self: the client
+   * @error: (nullable): why the session ended: the reason the transport
+   *   gave for closing, or %NULL after [method@Client.stop] (or when the
+   *   transport was stopped)
+   *
+   * Emitted when the session is over and will not recover: exactly once
+   * for each successful [method@Client.connect_async], after the requests
+   * still waiting for a response failed. A connect that fails is reported
+   * by its own error only; dropping the last reference to a connected
+   * client emits nothing.
+   *
+   * A handler may call [method@Client.connect_async] to start a new
+   * session.
+   *
+   * Since: 1.2
+   */
+  signals[CLOSED] =
+    g_signal_new ("closed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  g_cclosure_marshal_VOID__BOXED,
+                  G_TYPE_NONE, 1,
+                  G_TYPE_ERROR);
+  g_signal_set_va_marshaller (signals[CLOSED],
                               G_TYPE_FROM_CLASS (klass),
                               g_cclosure_marshal_VOID__BOXEDv);
 }

@@ -30,6 +30,7 @@ JsonNode   *mcp_sse_message_build_error         (JsonNode   *id,
                                                  const char *message,
                                                  JsonNode   *data);
 JsonNode   *mcp_sse_message_with_progress_token (JsonNode   *params,
-                                                 gint64      token);
+                                                 JsonNode   *token);
+JsonNode   *mcp_sse_message_get_progress_token  (JsonNode   *params);
 
 G_END_DECLS

@@ -126,7 +126,7 @@ mcp_sse_message_build_error (JsonNode   *id,
  * Any other @params is returned as it is: MCP params are objects. */
 JsonNode *
 mcp_sse_message_with_progress_token (JsonNode *params,
-                                     gint64    token)
+                                     JsonNode *token)
 {
   JsonObject *copy, *meta;
   JsonNode *old_meta;
@@ -160,8 +160,24 @@ mcp_sse_message_with_progress_token (JsonNode *params,
         json_object_set_member (meta, name, json_node_copy (member));
     }
 
-  json_object_set_int_member (meta, "progressToken", token);
+  json_object_set_member (meta, "progressToken", json_node_copy (token));
   json_object_set_object_member (copy, "_meta", meta);
 
   return mcp_sse_json_object_node (copy);
+}
+
+/* Returns the `_meta.progressToken` of @params, or NULL. */
+JsonNode *
+mcp_sse_message_get_progress_token (JsonNode *params)
+{
+  JsonNode *meta;
+
+  if (params == NULL || !JSON_NODE_HOLDS_OBJECT (params))
+    return NULL;
+
+  meta = json_object_get_member (json_node_get_object (params), "_meta");
+  if (meta == NULL || !JSON_NODE_HOLDS_OBJECT (meta))
+    return NULL;
+
+  return json_object_get_member (json_node_get_object (meta), "progressToken");
 }

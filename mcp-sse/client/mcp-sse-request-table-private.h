@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "mcp-sse-client.h"
+
 G_BEGIN_DECLS
 
 /* The client's requests awaiting a response (each a GTask, with its id,
@@ -36,18 +38,27 @@ void                 mcp_sse_request_table_free             (McpSseRequestTable 
 gint64               mcp_sse_request_table_add              (McpSseRequestTable      *self,
                                                              GTask                   *task,
                                                              const char              *method,
-                                                             double                   timeout,
-                                                             gboolean                 reports_progress);
+                                                             double                   timeout);
+JsonNode            *mcp_sse_request_table_watch_progress   (McpSseRequestTable      *self,
+                                                             GTask                   *task,
+                                                             JsonNode                *token,
+                                                             McpSseProgressCallback   progress,
+                                                             gpointer                 progress_data,
+                                                             GDestroyNotify           progress_destroy,
+                                                             GError                 **error);
 const char          *mcp_sse_request_table_lookup           (McpSseRequestTable      *self,
                                                              JsonNode                *id);
-gboolean             mcp_sse_request_table_reports_progress (McpSseRequestTable      *self,
-                                                             JsonNode                *token);
+gboolean             mcp_sse_request_table_lookup_progress  (McpSseRequestTable      *self,
+                                                             JsonNode                *token,
+                                                             McpSseProgressCallback  *progress,
+                                                             gpointer                *progress_data);
 void                 mcp_sse_request_table_complete         (McpSseRequestTable      *self,
                                                              JsonNode                *id,
                                                              JsonNode                *result,
                                                              GError                  *error);
-void                 mcp_sse_request_table_fail_unsent      (McpSseRequestTable      *self,
+void                 mcp_sse_request_table_sent             (McpSseRequestTable      *self,
                                                              GTask                   *task,
+                                                             GAsyncResult            *send_result,
                                                              GError                  *error);
 void                 mcp_sse_request_table_fail_all         (McpSseRequestTable      *self,
                                                              const GError            *error);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "mcp-sse-error.h"
+#include "mcp-sse-error-details-private.h"
 #include "mcp-sse-sources-private.h"
 #include "mcp-sse-message-private.h"
 #include "mcp-sse-request-table-private.h"
@@ -29,6 +30,9 @@ struct _McpSseRequestTable
   guint abandoned_next;
 
   GHashTable *incoming;     /* id key -> NULL, server requests awaiting a reply */
+
+  GHashTable *progress;     /* token key -> Pending (unowned), requests reporting progress */
+  gint64 next_token;
 };
 
 /* A request waiting for its response: the data of its GTask. */
@@ -41,7 +45,13 @@ typedef struct
   double timeout;
   GSource *timeout_source;
   GSource *cancel_source;
-  guint reports_progress : 1;
+  JsonNode *token;          /* the progress token, nullable */
+  char *token_key;
+  McpSseProgressCallback progress;
+  gpointer progress_data;
+  GDestroyNotify progress_destroy;
+  const char *cancel_reason; /* a give-up notice waiting for the send to be accepted */
+  guint accepted : 1;       /* the send of the request completed */
   guint done : 1;
 } Pending;
 
@@ -58,6 +68,8 @@ mcp_sse_request_table_new (GMainContext            *context,
   self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_object_unref);
   self->next_id = 1;
   self->incoming = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->progress = g_hash_table_new (g_str_hash, g_str_equal);
+  self->next_token = 1;
   return self;
 }
 
@@ -66,6 +78,7 @@ mcp_sse_request_table_free (McpSseRequestTable *self)
 {
   g_hash_table_unref (self->pending);
   g_hash_table_unref (self->incoming);
+  g_hash_table_unref (self->progress);
   g_free (self->abandoned);
   g_main_context_unref (self->context);
   g_free (self);
@@ -156,9 +169,30 @@ pending_free (gpointer data)
 
   g_assert (pending->timeout_source == NULL);
   g_assert (pending->cancel_source == NULL);
+  g_assert (pending->token_key == NULL);
+  g_assert (pending->progress_destroy == NULL);
 
+  g_clear_pointer (&pending->token, json_node_unref);
   g_free (pending->method);
   g_free (pending);
+}
+
+/* The request no longer reports progress: its token may be used again. */
+static void
+stop_progress (Pending *pending)
+{
+  GDestroyNotify destroy = g_steal_pointer (&pending->progress_destroy);
+  gpointer data = g_steal_pointer (&pending->progress_data);
+
+  if (pending->token_key != NULL)
+    {
+      g_hash_table_remove (pending->table->progress, pending->token_key);
+      g_clear_pointer (&pending->token_key, g_free);
+    }
+
+  pending->progress = NULL;
+  if (destroy != NULL)
+    destroy (data);
 }
 
 /* Completes the request of @pending with a copy of @result, or with
@@ -176,6 +210,7 @@ pending_finish (Pending  *pending,
   mcp_sse_source_clear (&pending->timeout_source);
   mcp_sse_source_clear (&pending->cancel_source);
   g_hash_table_remove (pending->table->pending, &pending->id);
+  stop_progress (pending);
 
   if (error != NULL)
     g_task_return_error (task, error);
@@ -193,7 +228,14 @@ give_up (Pending    *pending,
   McpSseRequestTable *self = pending->table;
 
   abandon (self, pending->id);
-  self->give_up (pending->id, reason, self->give_up_data);
+
+  /* A notice must not overtake its request: before the request was
+   * accepted it waits, and is dropped when the request fails to go. */
+  if (pending->accepted)
+    self->give_up (pending->id, reason, self->give_up_data);
+  else
+    pending->cancel_reason = reason;
+
   pending_finish (pending, NULL, error);
 }
 
@@ -227,8 +269,7 @@ gint64
 mcp_sse_request_table_add (McpSseRequestTable *self,
                            GTask              *task,
                            const char         *method,
-                           double              timeout,
-                           gboolean            reports_progress)
+                           double              timeout)
 {
   Pending *pending = g_new0 (Pending, 1);
 
@@ -237,7 +278,6 @@ mcp_sse_request_table_add (McpSseRequestTable *self,
   pending->task = task;
   pending->method = g_strdup (method);
   pending->timeout = timeout;
-  pending->reports_progress = reports_progress;
   g_task_set_task_data (task, pending, pending_free);
 
   g_hash_table_insert (self->pending, &pending->id, task);
@@ -247,6 +287,64 @@ mcp_sse_request_table_add (McpSseRequestTable *self,
                                                          g_task_get_cancellable (task),
                                                          on_request_cancelled, pending);
   return pending->id;
+}
+
+/* Has the request of @task, just added, report progress: under @token
+ * when it is not NULL (the caller's own), else under a new token of ours,
+ * which is independent of the request id. @progress, when not NULL, is
+ * called for each report; @progress_destroy frees @progress_data when the
+ * request is over, or at once when this fails. Returns the token
+ * (transfer none), or NULL when @token is not a valid token or is in use
+ * by another request. */
+JsonNode *
+mcp_sse_request_table_watch_progress (McpSseRequestTable     *self,
+                                      GTask                  *task,
+                                      JsonNode               *token,
+                                      McpSseProgressCallback  progress,
+                                      gpointer                progress_data,
+                                      GDestroyNotify          progress_destroy,
+                                      GError                **error)
+{
+  Pending *pending = g_task_get_task_data (task);
+  g_autofree char *key = NULL;
+
+  g_assert (pending->token == NULL);
+
+  if (token != NULL)
+    {
+      key = id_key (token);
+      if (key == NULL || g_hash_table_contains (self->progress, key))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               key == NULL ? "The progress token is neither a string nor a number"
+                                           : "The progress token is in use by another request");
+          if (progress_destroy != NULL)
+            progress_destroy (progress_data);
+          return NULL;
+        }
+      pending->token = json_node_copy (token);
+    }
+  else
+    {
+      /* Skips the numbers a caller chose for tokens of its own. */
+      for (;;)
+        {
+          key = g_strdup_printf ("i%" G_GINT64_FORMAT, self->next_token);
+          if (!g_hash_table_contains (self->progress, key))
+            break;
+          g_clear_pointer (&key, g_free);
+          self->next_token++;
+        }
+
+      pending->token = json_node_init_int (json_node_alloc (), self->next_token++);
+    }
+
+  pending->token_key = g_steal_pointer (&key);
+  pending->progress = progress;
+  pending->progress_data = progress_data;
+  pending->progress_destroy = progress_destroy;
+  g_hash_table_insert (self->progress, pending->token_key, pending);
+  return pending->token;
 }
 
 /* Returns the method of our request @id, or NULL when none such waits. */
@@ -259,14 +357,23 @@ mcp_sse_request_table_lookup (McpSseRequestTable *self,
   return pending != NULL ? pending->method : NULL;
 }
 
-/* Our progress tokens are the ids of our requests. */
+/* Finds our request reporting progress under @token. When there is one,
+ * returns TRUE and its callback, if it has one, and the callback's data. */
 gboolean
-mcp_sse_request_table_reports_progress (McpSseRequestTable *self,
-                                        JsonNode           *token)
+mcp_sse_request_table_lookup_progress (McpSseRequestTable      *self,
+                                       JsonNode                *token,
+                                       McpSseProgressCallback  *progress,
+                                       gpointer                *progress_data)
 {
-  Pending *pending = lookup_pending (self, token);
+  g_autofree char *key = token != NULL ? id_key (token) : NULL;
+  Pending *pending = key != NULL ? g_hash_table_lookup (self->progress, key) : NULL;
 
-  return pending != NULL && pending->reports_progress;
+  if (pending == NULL)
+    return FALSE;
+
+  *progress = pending->progress;
+  *progress_data = pending->progress_data;
+  return TRUE;
 }
 
 /* Completes our request @id, which must be waiting, with a copy of
@@ -278,21 +385,47 @@ mcp_sse_request_table_complete (McpSseRequestTable *self,
                                 GError             *error)
 {
   Pending *pending = lookup_pending (self, id);
+  JsonNode *data;
 
   g_return_if_fail (pending != NULL);
+
+  /* Bindings see a GError's domain, code and message only. */
+  data = error != NULL ? mcp_sse_jsonrpc_error_get_data (error) : NULL;
+  if (data != NULL)
+    {
+      g_autoptr(McpSseErrorDetails) details = mcp_sse_error_details_new ();
+
+      mcp_sse_error_details_set_data (details, data);
+      mcp_sse_error_details_attach (pending->task, details);
+    }
 
   pending_finish (pending, result, error);
 }
 
-/* Fails the request of @task with @error (transfer full), when it still
- * waits, after its message could not be sent. */
+/* Notes how the send of the request of @task ended: with success (@error
+ * NULL), the server accepted it, and a cancellation notice that waited for
+ * that goes out now; with @error (transfer full), the request fails with
+ * it and with the details of @send_result (nullable), when it still
+ * waits, and no notice is sent for it. */
 void
-mcp_sse_request_table_fail_unsent (McpSseRequestTable *self,
-                                   GTask              *task,
-                                   GError             *error)
+mcp_sse_request_table_sent (McpSseRequestTable *self,
+                            GTask              *task,
+                            GAsyncResult       *send_result,
+                            GError             *error)
 {
   Pending *pending = g_task_get_task_data (task);
 
+  if (error == NULL)
+    {
+      const char *reason = g_steal_pointer (&pending->cancel_reason);
+
+      pending->accepted = TRUE;
+      if (reason != NULL)
+        self->give_up (pending->id, reason, self->give_up_data);
+      return;
+    }
+
+  pending->cancel_reason = NULL;
   if (pending->done)
     {
       g_error_free (error);
@@ -301,6 +434,8 @@ mcp_sse_request_table_fail_unsent (McpSseRequestTable *self,
 
   /* The server may have seen it all the same: ignore a late answer. */
   abandon (self, pending->id);
+  if (send_result != NULL)
+    mcp_sse_error_details_pass_on (send_result, task);
   pending_finish (pending, NULL, error);
 }
 

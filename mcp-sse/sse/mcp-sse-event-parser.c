@@ -990,7 +990,8 @@ mcp_sse_event_parser_class_init (McpSseEventParserClass *klass)
    * @self: the parser
    * @event: the event
    *
-   * Emitted for every dispatched event, in stream order.
+   * Emitted for every dispatched event, in stream order. A handler may
+   * keep @event (a binding keeps its own reference).
    *
    * Since: 1.0
    */
@@ -1002,7 +1003,7 @@ mcp_sse_event_parser_class_init (McpSseEventParserClass *klass)
                   NULL, NULL,
                   g_cclosure_marshal_VOID__BOXED,
                   G_TYPE_NONE, 1,
-                  MCP_SSE_TYPE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  MCP_SSE_TYPE_EVENT);
   g_signal_set_va_marshaller (signals[EVENT],
                               G_TYPE_FROM_CLASS (klass),
                               g_cclosure_marshal_VOID__BOXEDv);

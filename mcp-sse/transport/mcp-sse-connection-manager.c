@@ -656,7 +656,8 @@ mcp_sse_connection_manager_class_init (McpSseConnectionManagerClass *klass)
    * @event: the event
    *
    * Emitted for every event on the stream, before it is interpreted:
-   * `endpoint`, `message` and event types the manager does not know.
+   * `endpoint`, `message` and event types the manager does not know. A
+   * handler may keep @event (a binding keeps its own reference).
    *
    * Since: 1.0
    */
@@ -668,7 +669,7 @@ mcp_sse_connection_manager_class_init (McpSseConnectionManagerClass *klass)
                   NULL, NULL,
                   g_cclosure_marshal_VOID__BOXED,
                   G_TYPE_NONE, 1,
-                  MCP_SSE_TYPE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  MCP_SSE_TYPE_EVENT);
   g_signal_set_va_marshaller (signals[EVENT],
                               G_TYPE_FROM_CLASS (klass),
                               g_cclosure_marshal_VOID__BOXEDv);

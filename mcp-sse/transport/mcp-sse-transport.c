@@ -60,7 +60,9 @@ mcp_sse_transport_default_init (McpSseTransportInterface *iface)
    * @self: the transport
    * @message: the JSON value the server sent
    *
-   * Emitted for every message received from the server.
+   * Emitted for every message received from the server. A handler may
+   * keep @message: it receives a node of its own, which shares its
+   * contents with the one parsed.
    *
    * Since: 1.0
    */
@@ -71,7 +73,7 @@ mcp_sse_transport_default_init (McpSseTransportInterface *iface)
                 NULL, NULL,
                 g_cclosure_marshal_VOID__BOXED,
                 G_TYPE_NONE, 1,
-                JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE);
+                JSON_TYPE_NODE);
   g_signal_set_va_marshaller (g_signal_lookup ("message", G_TYPE_FROM_INTERFACE (iface)),
                               G_TYPE_FROM_INTERFACE (iface),
                               g_cclosure_marshal_VOID__BOXEDv);
