@@ -11,6 +11,7 @@
 
 #include <libsoup/soup.h>
 
+#include "mcp-sse-authorizer.h"
 #include "mcp-sse-transport.h"
 #include "mcp-sse-version-macros.h"
 
@@ -105,5 +106,14 @@ const char              *mcp_sse_connection_manager_get_protocol_version (McpSse
 MCP_SSE_AVAILABLE_IN_1_0
 void                     mcp_sse_connection_manager_set_protocol_version (McpSseConnectionManager  *self,
                                                                           const char               *protocol_version);
+MCP_SSE_AVAILABLE_IN_1_2
+McpSseAuthorizer        *mcp_sse_connection_manager_get_authorizer       (McpSseConnectionManager  *self);
+MCP_SSE_AVAILABLE_IN_1_2
+void                     mcp_sse_connection_manager_set_authorizer       (McpSseConnectionManager  *self,
+                                                                          McpSseAuthorizer         *authorizer);
+MCP_SSE_AVAILABLE_IN_1_2
+void                     mcp_sse_connection_manager_set_secret_header    (McpSseConnectionManager  *self,
+                                                                          const char               *name,
+                                                                          const char               *value);
 
 G_END_DECLS

@@ -15,6 +15,8 @@
 #include <mcp-sse/mcp-sse-event.h>
 #include <mcp-sse/mcp-sse-event-parser.h>
 #include <mcp-sse/mcp-sse-transport.h>
+#include <mcp-sse/mcp-sse-authorizer.h>
+#include <mcp-sse/mcp-sse-bearer-authorizer.h>
 #include <mcp-sse/mcp-sse-connection-manager.h>
 #include <mcp-sse/mcp-sse-client.h>
 

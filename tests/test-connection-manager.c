@@ -2373,6 +2373,629 @@ test_read_layers (Fixture       *f,
   fixture_release_manager (f);
 }
 
+/* Hardening: credentials in the URL, answers with large bodies, many sends */
+
+/* Replaces the fixture's server (with its manager, never started) by one
+ * whose connections outlive their responses, as most servers' do. */
+static void
+fixture_use_keep_alive_server (Fixture *f)
+{
+  g_autofree char *url = NULL;
+
+  g_assert_cmpuint (f->n_started, ==, 0);
+  fixture_release_manager (f);
+  test_server_free (f->server);
+  f->server = test_server_new (TEST_SERVER_KEEP_ALIVE);
+  test_server_add_sse (f->server, "/sse", NULL, ENDPOINT_EVENT);
+  test_server_add_stall (f->server, ENDPOINT_PATH, STALL_MARKER, SOUP_STATUS_ACCEPTED);
+  url = sse_url (f, "/sse");
+  fixture_set_manager (f, mcp_sse_connection_manager_new (url));
+}
+
+#define URL_PASSWORD "pw-secret-7"
+#define BASIC_USER_PASSWORD "Basic dXNlcjpwdy1zZWNyZXQtNw=="
+
+static char *
+url_with_user_info (Fixture    *f,
+                    const char *path)
+{
+  return g_strdup_printf ("http://user:" URL_PASSWORD "@%s:%u%s",
+                          test_server_get_host (f->server), test_server_get_port (f->server), path);
+}
+
+/* User info goes out as Basic credentials, on the first request already;
+ * a 401 fails the send, which is never re-sent (libsoup's authentication
+ * manager would re-send a POST without its body, and call it a success). */
+static void
+test_url_user_info (Fixture       *f,
+                    gconstpointer  user_data)
+{
+  g_autofree char *url = url_with_user_info (f, "/sse");
+  g_autoptr(McpSseErrorDetails) details = NULL;
+  g_autoptr(TestRequest) get = NULL;
+  g_autoptr(TestRequest) post = NULL;
+  g_autoptr(GError) error = NULL;
+  Op op;
+
+  fixture_replace_manager (f, mcp_sse_connection_manager_new (url));
+  test_server_add_response (f->server, ENDPOINT_PATH, SOUP_STATUS_UNAUTHORIZED, "text/plain", "no",
+                            "WWW-Authenticate", "Basic realm=\"mcp\"");
+  start_connected (f);
+  g_assert_null (strstr (mcp_sse_connection_manager_get_endpoint (f->manager), URL_PASSWORD));
+
+  send_begin (f, PING_MESSAGE, NULL, &op);
+  op_wait (&op);
+  details = mcp_sse_error_details_dup_for_result (op.result);
+  g_assert_false (send_finish (f, &op, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+  g_assert_nonnull (strstr (error->message, "401"));
+  g_assert_null (strstr (error->message, URL_PASSWORD));
+  g_assert_nonnull (details);
+  g_assert_cmpuint (mcp_sse_error_details_get_http_status (details), ==, 401);
+
+  get = test_server_dup_request (f->server, "GET", "/sse", 0);
+  g_assert_cmpstr (soup_message_headers_get_one (get->headers, "Authorization"), ==, BASIC_USER_PASSWORD);
+  post = test_server_dup_request (f->server, "POST", ENDPOINT_PATH, 0);
+  g_assert_cmpstr (soup_message_headers_get_one (post->headers, "Authorization"), ==, BASIC_USER_PASSWORD);
+  g_assert_cmpstr (g_bytes_get_data (post->body, NULL), ==, PING_MESSAGE);
+
+  /* Nothing was re-sent: the connection still works, and the server saw
+   * one POST before this one. */
+  test_server_add_stall (f->server, ENDPOINT_PATH, STALL_MARKER, SOUP_STATUS_ACCEPTED);
+  send_ok (f, PING_MESSAGE);
+  assert_post_count (f, 2);
+  assert_state (f, MCP_SSE_CONNECTION_STATE_CONNECTED);
+}
+
+/* An answer whose body never ends, written chunk after chunk as long as
+ * the client reads; the server counts the answers that ended. */
+typedef struct
+{
+  gint finished;
+  gint started;
+} Endless;
+
+static void
+endless_write (SoupServerMessage *msg)
+{
+  static const char chunk[16 * 1024] = { 'x' };
+
+  soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC,
+                            chunk, sizeof chunk);
+}
+
+static void
+on_endless_finished (SoupServerMessage *msg,
+                     Endless           *endless)
+{
+  g_signal_handlers_disconnect_by_func (msg, endless_write, NULL);
+  g_atomic_int_inc (&endless->finished);
+}
+
+static void
+endless_handler (TestServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  Endless *endless = user_data;
+
+  g_atomic_int_inc (&endless->started);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                     SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                         "text/plain", NULL);
+  g_signal_connect (msg, "wrote-chunk", G_CALLBACK (endless_write), NULL);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_endless_finished), endless);
+  endless_write (msg);
+}
+
+static void
+test_send_endless_body (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  double timeout = 2.0 * test_get_timeout_scale ();
+  Endless *endless = g_new0 (Endless, 1);
+  guint i;
+
+  start_connected (f);
+  mcp_sse_connection_manager_set_timeout (f->manager, timeout);
+  test_server_add_handler (f->server, ENDPOINT_PATH, endless_handler, endless, g_free);
+
+  for (i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      Op op;
+
+      send_begin (f, PING_MESSAGE, NULL, &op);
+      g_assert_true (send_finish (f, &op, &error));
+      g_assert_no_error (error);
+      test_assert_elapsed (op_elapsed (&op), 0, WITHIN_A_SECOND);
+
+      /* The connection was dropped: the server's answer ended. */
+      TEST_WAIT_UNTIL (g_atomic_int_get (&endless->finished) == (int) i + 1);
+    }
+
+  test_server_add_stall (f->server, ENDPOINT_PATH, STALL_MARKER, SOUP_STATUS_ACCEPTED);
+  send_ok (f, PING_MESSAGE);
+  assert_post_count (f, 4);
+}
+
+#define LARGE_BODY_SIZE (10 * 1024 * 1024)
+#define KEPT_BODY_SIZE (64 * 1024)
+
+static void
+test_send_error_large_body (Fixture       *f,
+                            gconstpointer  user_data)
+{
+  g_autofree char *body = g_malloc (LARGE_BODY_SIZE + 1);
+  g_autoptr(McpSseErrorDetails) details = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *kept;
+  gsize length;
+  const char *data;
+  Op op;
+
+  memset (body, 'e', LARGE_BODY_SIZE);
+  memcpy (body, "overloaded", strlen ("overloaded"));
+  body[LARGE_BODY_SIZE] = '\0';
+
+  start_connected (f);
+  test_server_add_response (f->server, ENDPOINT_PATH, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                            "text/plain", body, NULL, NULL);
+  send_begin (f, PING_MESSAGE, NULL, &op);
+  op_wait (&op);
+  test_assert_elapsed (op_elapsed (&op), 0, WITHIN_A_SECOND);
+
+  details = mcp_sse_error_details_dup_for_result (op.result);
+  g_assert_false (send_finish (f, &op, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+  g_assert_nonnull (strstr (error->message, "500"));
+
+  g_assert_nonnull (details);
+  g_assert_cmpuint (mcp_sse_error_details_get_http_status (details), ==, 500);
+  kept = mcp_sse_error_details_get_http_body (details);
+  g_assert_nonnull (kept);
+  data = g_bytes_get_data (kept, &length);
+  g_assert_cmpuint (length, >, 0);
+  g_assert_cmpuint (length, <=, KEPT_BODY_SIZE);
+  g_assert_cmpmem (data, strlen ("overloaded"), "overloaded", strlen ("overloaded"));
+
+  /* Only that send failed. */
+  test_server_add_stall (f->server, ENDPOINT_PATH, STALL_MARKER, SOUP_STATUS_ACCEPTED);
+  send_ok (f, PING_MESSAGE);
+  assert_state (f, MCP_SSE_CONNECTION_STATE_CONNECTED);
+}
+
+#define MANY_SENDS 1000
+
+/* Half of many concurrent sends are never answered: the other half still
+ * succeed, and every send completes by its deadline, time spent waiting
+ * for a connection included. */
+static void
+test_send_many_stalled (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  double timeout = 3.0 * test_get_timeout_scale ();
+  g_autofree Op *ops = g_new0 (Op, MANY_SENDS);
+  guint n_stalled_posts;
+  guint i;
+
+  fixture_use_keep_alive_server (f);
+  start_connected (f);
+  mcp_sse_connection_manager_set_timeout (f->manager, timeout);
+
+  for (i = 0; i < MANY_SENDS; i++)
+    send_begin (f, i < MANY_SENDS / 2 ? PING_MESSAGE : STALL_MESSAGE, NULL, &ops[i]);
+
+  for (i = 0; i < MANY_SENDS; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      op_wait (&ops[i]);
+      ok = mcp_sse_connection_manager_send_finish (f->manager, ops[i].result, &error);
+      g_clear_object (&ops[i].result);
+      if (i < MANY_SENDS / 2)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          test_assert_elapsed (op_elapsed (&ops[i]), 0, timeout / test_get_timeout_scale () + WITHIN_A_SECOND);
+        }
+      else
+        {
+          g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_TIMEOUT);
+          assert_fired_after (op_elapsed (&ops[i]), timeout);
+        }
+    }
+
+  /* The stalled sends that timed out waiting never reached the server:
+   * only as many as ran at once did. */
+  n_stalled_posts = test_server_count_stalled (f->server);
+  g_assert_cmpuint (n_stalled_posts, >, 0);
+  g_assert_cmpuint (n_stalled_posts, <, 32);
+  assert_post_count (f, MANY_SENDS / 2 + n_stalled_posts);
+
+  send_ok (f, PING_MESSAGE);
+  assert_post_count (f, MANY_SENDS / 2 + n_stalled_posts + 1);
+}
+
+/* Authorizers */
+
+#define BEARER_TOKEN "tok-secret-1"
+
+static void
+test_bearer_authorizer (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  g_autoptr(McpSseBearerAuthorizer) authorizer = mcp_sse_bearer_authorizer_new (BEARER_TOKEN);
+  g_autoptr(TestRequest) get = NULL;
+  g_autoptr(TestRequest) post = NULL;
+  g_autoptr(McpSseAuthorizer) property = NULL;
+
+  g_assert_cmpstr (mcp_sse_bearer_authorizer_get_token (authorizer), ==, BEARER_TOKEN);
+  mcp_sse_connection_manager_set_authorizer (f->manager, MCP_SSE_AUTHORIZER (authorizer));
+  g_assert_true (mcp_sse_connection_manager_get_authorizer (f->manager) == MCP_SSE_AUTHORIZER (authorizer));
+  g_object_get (f->manager, "authorizer", &property, NULL);
+  g_assert_true (property == MCP_SSE_AUTHORIZER (authorizer));
+
+  start_connected (f);
+  send_ok (f, PING_MESSAGE);
+  g_object_set (authorizer, "token", "second", NULL);
+  send_ok (f, PING_MESSAGE);
+
+  get = test_server_dup_request (f->server, "GET", "/sse", 0);
+  g_assert_cmpstr (soup_message_headers_get_list (get->headers, "Authorization"), ==, "Bearer " BEARER_TOKEN);
+  post = test_server_dup_request (f->server, "POST", ENDPOINT_PATH, 0);
+  g_assert_cmpstr (soup_message_headers_get_list (post->headers, "Authorization"), ==, "Bearer " BEARER_TOKEN);
+  g_clear_pointer (&post, test_request_free);
+  post = test_server_dup_request (f->server, "POST", ENDPOINT_PATH, 1);
+  g_assert_cmpstr (soup_message_headers_get_list (post->headers, "Authorization"), ==, "Bearer second");
+}
+
+/* The token never reaches another origin: the redirect there is not
+ * followed. */
+static void
+test_bearer_other_origin (Fixture       *f,
+                          gconstpointer  user_data)
+{
+  g_autoptr(TestServer) other = test_server_new (TEST_SERVER_DEFAULT);
+  g_autofree char *location = test_server_build_url (other, "/sse");
+  g_autoptr(McpSseBearerAuthorizer) authorizer = mcp_sse_bearer_authorizer_new (BEARER_TOKEN);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  test_server_add_sse (other, "/sse", NULL, ENDPOINT_EVENT);
+  test_server_add_response (f->server, "/sse", SOUP_STATUS_FOUND, NULL, NULL, "Location", location);
+  mcp_sse_connection_manager_set_authorizer (f->manager, MCP_SSE_AUTHORIZER (authorizer));
+
+  g_assert_false (start_sync (f, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+
+  url = sse_url (f, "/sse");
+  assert_only_request_sent (f, url);
+  g_assert_cmpuint (test_server_count_started (other), ==, 0);
+}
+
+static const char *
+nth_post_authorization (Fixture *f,
+                        guint    nth,
+                        char   **out)
+{
+  g_autoptr(TestRequest) post = test_server_dup_request (f->server, "POST", ENDPOINT_PATH, nth);
+
+  g_assert_nonnull (post);
+  g_free (*out);
+  *out = g_strdup (soup_message_headers_get_one (post->headers, "Authorization"));
+  return *out;
+}
+
+/* authorizer, then auth, then an Authorization header, then user info. */
+static void
+test_auth_precedence (Fixture       *f,
+                      gconstpointer  user_data)
+{
+  g_autofree char *url = url_with_user_info (f, "/sse");
+  g_autoptr(McpSseBearerAuthorizer) authorizer = mcp_sse_bearer_authorizer_new (BEARER_TOKEN);
+  g_autoptr(SoupAuth) auth = new_basic_auth (f);
+  g_autoptr(TestRequest) get = NULL;
+  g_autofree char *value = NULL;
+
+  fixture_replace_manager (f, mcp_sse_connection_manager_new (url));
+  mcp_sse_connection_manager_set_header (f->manager, "Authorization", "Bearer from-header");
+  mcp_sse_connection_manager_set_auth (f->manager, auth);
+  mcp_sse_connection_manager_set_authorizer (f->manager, MCP_SSE_AUTHORIZER (authorizer));
+  start_connected (f);
+  get = test_server_dup_request (f->server, "GET", "/sse", 0);
+  g_assert_cmpstr (soup_message_headers_get_one (get->headers, "Authorization"), ==, "Bearer " BEARER_TOKEN);
+
+  send_ok (f, PING_MESSAGE);
+  g_assert_cmpstr (nth_post_authorization (f, 0, &value), ==, "Bearer " BEARER_TOKEN);
+
+  mcp_sse_connection_manager_set_authorizer (f->manager, NULL);
+  send_ok (f, PING_MESSAGE);
+  g_assert_cmpstr (nth_post_authorization (f, 1, &value), ==, BASIC_USER_SECRET);
+
+  mcp_sse_connection_manager_set_auth (f->manager, NULL);
+  send_ok (f, PING_MESSAGE);
+  g_assert_cmpstr (nth_post_authorization (f, 2, &value), ==, "Bearer from-header");
+
+  mcp_sse_connection_manager_set_header (f->manager, "Authorization", NULL);
+  send_ok (f, PING_MESSAGE);
+  g_assert_cmpstr (nth_post_authorization (f, 3, &value), ==, BASIC_USER_PASSWORD);
+}
+
+/* An authorizer that answers the first challenge with a new token and a
+ * retry, and gives up on any later one. */
+#define TEST_TYPE_RENEWING_AUTHORIZER (test_renewing_authorizer_get_type ())
+G_DECLARE_FINAL_TYPE (TestRenewingAuthorizer, test_renewing_authorizer, TEST, RENEWING_AUTHORIZER, GObject)
+
+struct _TestRenewingAuthorizer
+{
+  GObject parent_instance;
+  char *token;
+  guint n_authorized;
+  guint n_challenged;
+  guint challenged_status;
+  char *challenged_header;
+};
+
+static void test_renewing_authorizer_iface_init (McpSseAuthorizerInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestRenewingAuthorizer, test_renewing_authorizer, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (MCP_SSE_TYPE_AUTHORIZER,
+                                                      test_renewing_authorizer_iface_init))
+
+static void
+renewing_authorize_async (McpSseAuthorizer    *authorizer,
+                          SoupMessage         *msg,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  TestRenewingAuthorizer *self = TEST_RENEWING_AUTHORIZER (authorizer);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *value = g_strconcat ("Bearer ", self->token, NULL);
+
+  self->n_authorized++;
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+renewing_authorize_finish (McpSseAuthorizer  *authorizer,
+                           GAsyncResult      *result,
+                           GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+renewing_challenge_async (McpSseAuthorizer    *authorizer,
+                          SoupMessage         *msg,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  TestRenewingAuthorizer *self = TEST_RENEWING_AUTHORIZER (authorizer);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  self->n_challenged++;
+  self->challenged_status = soup_message_get_status (msg);
+  g_free (self->challenged_header);
+  self->challenged_header = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                                    "WWW-Authenticate"));
+  if (self->n_challenged > 1)
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  g_free (self->token);
+  self->token = g_strdup ("renewed");
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+renewing_challenge_finish (McpSseAuthorizer  *authorizer,
+                           GAsyncResult      *result,
+                           GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+test_renewing_authorizer_iface_init (McpSseAuthorizerInterface *iface)
+{
+  iface->authorize_async = renewing_authorize_async;
+  iface->authorize_finish = renewing_authorize_finish;
+  iface->challenge_async = renewing_challenge_async;
+  iface->challenge_finish = renewing_challenge_finish;
+}
+
+static void
+test_renewing_authorizer_finalize (GObject *object)
+{
+  TestRenewingAuthorizer *self = TEST_RENEWING_AUTHORIZER (object);
+
+  g_free (self->token);
+  g_free (self->challenged_header);
+  G_OBJECT_CLASS (test_renewing_authorizer_parent_class)->finalize (object);
+}
+
+static void
+test_renewing_authorizer_class_init (TestRenewingAuthorizerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_renewing_authorizer_finalize;
+}
+
+static void
+test_renewing_authorizer_init (TestRenewingAuthorizer *self)
+{
+  self->token = g_strdup ("first");
+}
+
+/* Answers 401 (or the status of @user_data's entry) unless the request
+ * carries the accepted credentials. */
+typedef struct
+{
+  guint status;
+  char *accepted;               /* NULL: none */
+  char *challenge;
+} Gate;
+
+static void
+gate_free (Gate *gate)
+{
+  g_free (gate->accepted);
+  g_free (gate->challenge);
+  g_free (gate);
+}
+
+static void
+gate_handler (TestServer        *server,
+              SoupServerMessage *msg,
+              gpointer           user_data)
+{
+  Gate *gate = user_data;
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                            "Authorization");
+
+  if (gate->accepted != NULL && g_strcmp0 (authorization, gate->accepted) == 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_ACCEPTED, NULL);
+      return;
+    }
+
+  soup_server_message_set_status (msg, gate->status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", gate->challenge);
+}
+
+static void
+add_gate (Fixture    *f,
+          guint       status,
+          const char *accepted,
+          const char *challenge)
+{
+  Gate *gate = g_new0 (Gate, 1);
+
+  gate->status = status;
+  gate->accepted = g_strdup (accepted);
+  gate->challenge = g_strdup (challenge);
+  test_server_add_handler (f->server, ENDPOINT_PATH, gate_handler, gate, (GDestroyNotify) gate_free);
+}
+
+static void
+test_authorizer_retry (Fixture       *f,
+                       gconstpointer  user_data)
+{
+  g_autoptr(TestRenewingAuthorizer) authorizer = g_object_new (TEST_TYPE_RENEWING_AUTHORIZER, NULL);
+  g_autoptr(TestRequest) first = NULL;
+  g_autoptr(TestRequest) second = NULL;
+
+  mcp_sse_connection_manager_set_authorizer (f->manager, MCP_SSE_AUTHORIZER (authorizer));
+  start_connected (f);
+  add_gate (f, SOUP_STATUS_UNAUTHORIZED, "Bearer renewed", "Bearer realm=\"mcp\"");
+  send_ok (f, PING_MESSAGE);
+
+  g_assert_cmpuint (authorizer->n_challenged, ==, 1);
+  g_assert_cmpuint (authorizer->challenged_status, ==, 401);
+  assert_post_count (f, 2);
+  first = test_server_dup_request (f->server, "POST", ENDPOINT_PATH, 0);
+  second = test_server_dup_request (f->server, "POST", ENDPOINT_PATH, 1);
+  g_assert_cmpstr (soup_message_headers_get_one (first->headers, "Authorization"), ==, "Bearer first");
+  g_assert_cmpstr (soup_message_headers_get_one (second->headers, "Authorization"), ==, "Bearer renewed");
+  g_assert_cmpstr (g_bytes_get_data (second->body, NULL), ==, PING_MESSAGE);
+  g_assert_true (g_bytes_equal (first->body, second->body));
+}
+
+static void
+test_authorizer_retry_once (Fixture       *f,
+                            gconstpointer  user_data)
+{
+  g_autoptr(TestRenewingAuthorizer) authorizer = g_object_new (TEST_TYPE_RENEWING_AUTHORIZER, NULL);
+  g_autoptr(McpSseErrorDetails) details = NULL;
+  g_autoptr(GError) error = NULL;
+  Op op;
+
+  mcp_sse_connection_manager_set_authorizer (f->manager, MCP_SSE_AUTHORIZER (authorizer));
+  start_connected (f);
+  add_gate (f, SOUP_STATUS_UNAUTHORIZED, NULL, "Bearer realm=\"mcp\"");
+
+  send_begin (f, PING_MESSAGE, NULL, &op);
+  op_wait (&op);
+  details = mcp_sse_error_details_dup_for_result (op.result);
+  g_assert_false (send_finish (f, &op, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+  g_assert_nonnull (strstr (error->message, "401"));
+  g_assert_nonnull (details);
+  g_assert_cmpuint (mcp_sse_error_details_get_http_status (details), ==, 401);
+
+  /* One retry, and the authorizer was asked once. */
+  assert_post_count (f, 2);
+  g_assert_cmpuint (authorizer->n_challenged, ==, 1);
+  g_assert_cmpuint (authorizer->n_authorized, ==, 3);  /* the GET and two POSTs */
+}
+
+static void
+test_authorizer_forbidden (Fixture       *f,
+                           gconstpointer  user_data)
+{
+  g_autoptr(McpSseBearerAuthorizer) bearer = mcp_sse_bearer_authorizer_new (BEARER_TOKEN);
+  g_autoptr(TestRenewingAuthorizer) authorizer = g_object_new (TEST_TYPE_RENEWING_AUTHORIZER, NULL);
+  g_autoptr(GError) error = NULL;
+
+  mcp_sse_connection_manager_set_authorizer (f->manager, MCP_SSE_AUTHORIZER (authorizer));
+  start_connected (f);
+  add_gate (f, SOUP_STATUS_FORBIDDEN, NULL, "Bearer error=\"insufficient_scope\", scope=\"tools\"");
+
+  g_assert_false (send_sync (f, PING_MESSAGE, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+  g_assert_nonnull (strstr (error->message, "403"));
+  g_assert_cmpuint (authorizer->n_challenged, ==, 1);
+  g_assert_cmpuint (authorizer->challenged_status, ==, 403);
+  g_assert_cmpstr (authorizer->challenged_header, ==, "Bearer error=\"insufficient_scope\", scope=\"tools\"");
+  g_clear_error (&error);
+
+  /* The bearer authorizer gives up at once: one POST, no retry. */
+  mcp_sse_connection_manager_set_authorizer (f->manager, MCP_SSE_AUTHORIZER (bearer));
+  g_assert_false (send_sync (f, PING_MESSAGE, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+  assert_post_count (f, 3);
+}
+
+/* The GET too is challenged, and retried once with fresh credentials. */
+static void
+test_authorizer_get_retry (Fixture       *f,
+                           gconstpointer  user_data)
+{
+  g_autoptr(TestRenewingAuthorizer) authorizer = g_object_new (TEST_TYPE_RENEWING_AUTHORIZER, NULL);
+  g_autoptr(TestRequest) first = NULL;
+  g_autoptr(TestRequest) second = NULL;
+  Gate *gate = g_new0 (Gate, 1);
+
+  gate->status = SOUP_STATUS_UNAUTHORIZED;
+  gate->challenge = g_strdup ("Bearer realm=\"mcp\"");
+  test_server_add_handler (f->server, "/sse", gate_handler, gate, (GDestroyNotify) gate_free);
+  test_server_add_sse (f->server, "/sse-open", NULL, ENDPOINT_EVENT);
+  mcp_sse_connection_manager_set_authorizer (f->manager, MCP_SSE_AUTHORIZER (authorizer));
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (start_sync (f, &error));
+    g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+    g_assert_nonnull (strstr (error->message, "401"));
+  }
+  g_assert_cmpuint (test_server_count_requests (f->server, "GET", "/sse"), ==, 2);
+  g_assert_cmpuint (authorizer->n_challenged, ==, 1);
+  first = test_server_dup_request (f->server, "GET", "/sse", 0);
+  second = test_server_dup_request (f->server, "GET", "/sse", 1);
+  g_assert_cmpstr (soup_message_headers_get_one (first->headers, "Authorization"), ==, "Bearer first");
+  g_assert_cmpstr (soup_message_headers_get_one (second->headers, "Authorization"), ==, "Bearer renewed");
+}
+
 /* Unexpected warnings and criticals fail the test. */
 #define ADD(path, func) \
   g_test_add ("/connection-manager/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -2474,6 +3097,17 @@ main (int   argc,
   ADD ("send/concurrent", test_send_concurrent);
   ADD ("send/cancel", test_send_cancel);
   ADD ("send/not-connected", test_send_not_connected);
+  ADD ("send/endless-body", test_send_endless_body);
+  ADD ("send/error-large-body", test_send_error_large_body);
+  ADD ("send/many-stalled", test_send_many_stalled);
+  ADD ("auth/url-user-info", test_url_user_info);
+  ADD ("auth/bearer", test_bearer_authorizer);
+  ADD ("auth/bearer-other-origin", test_bearer_other_origin);
+  ADD ("auth/precedence", test_auth_precedence);
+  ADD ("auth/retry", test_authorizer_retry);
+  ADD ("auth/retry-once", test_authorizer_retry_once);
+  ADD ("auth/forbidden", test_authorizer_forbidden);
+  ADD ("auth/get-retry", test_authorizer_get_retry);
   ADD ("start/cancel", test_start_cancel);
   ADD ("start/pending", test_start_pending);
   ADD ("start/invalid-url", test_start_invalid_url);

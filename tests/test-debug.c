@@ -16,6 +16,9 @@
 #define API_KEY "key-secret-3"
 #define BEARER "bearer-secret-5"
 #define SESSION_ID "sess-secret-9"
+#define CUSTOM_TOKEN "custom-secret-4"
+/* "user:pw-secret-7" in Base64, as Basic credentials carry it */
+#define URL_PASSWORD_BASE64 "dXNlcjpwdy1zZWNyZXQtNw=="
 
 static void
 test_redact_header_line (void)
@@ -123,6 +126,7 @@ run_exchange (void)
   manager = mcp_sse_connection_manager_new (url);
   mcp_sse_connection_manager_set_header (manager, "X-Api-Key", API_KEY);
   mcp_sse_connection_manager_set_header (manager, "Authorization", "Bearer " BEARER);
+  mcp_sse_connection_manager_set_secret_header (manager, "X-Custom-Token", CUSTOM_TOKEN);
   mcp_sse_connection_manager_start_async (manager, NULL, on_started, &started);
   TEST_WAIT_UNTIL (started);
   mcp_sse_connection_manager_send_async (manager, message, NULL, on_sent, &sent);
@@ -187,6 +191,8 @@ assert_no_secret (void)
   g_test_trap_assert_stderr_unmatched ("*" API_KEY "*");
   g_test_trap_assert_stderr_unmatched ("*" BEARER "*");
   g_test_trap_assert_stderr_unmatched ("*" SESSION_ID "*");
+  g_test_trap_assert_stderr_unmatched ("*" CUSTOM_TOKEN "*");
+  g_test_trap_assert_stderr_unmatched ("*" URL_PASSWORD_BASE64 "*");
 }
 
 /* GLib 2.74 cannot give a trapped child an environment of its own: the
@@ -216,11 +222,70 @@ test_debug_all (void)
   g_test_trap_assert_stderr ("*[http] > GET /sse HTTP/1.1*");
   g_test_trap_assert_stderr ("*[http] > Authorization: [masked]*");
   g_test_trap_assert_stderr ("*[http] > X-Api-Key: [masked]*");
+  g_test_trap_assert_stderr ("*[http] > X-Custom-Token: [masked]*");
   g_test_trap_assert_stderr ("*[http] > POST /message?sessionId=[masked] HTTP/1.1*");
   g_test_trap_assert_stderr ("*[http] < Set-Cookie: [masked]*");
 
   trap_exchange ("all");
   g_test_trap_assert_stderr ("*[transport]*[http]*");
+}
+
+/* The child: user info in the URL, and a POST answered 401, whose error
+ * it prints. */
+static void
+on_sent_unauthorized (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (mcp_sse_connection_manager_send_finish (MCP_SSE_CONNECTION_MANAGER (source),
+                                                          result, &error));
+  g_assert_error (error, MCP_SSE_ERROR, MCP_SSE_ERROR_HTTP_STATUS);
+  g_printerr ("send failed: %s\n", error->message);
+  *done = TRUE;
+}
+
+static void
+test_debug_unauthorized_exchange (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(McpSseConnectionManager) manager = NULL;
+  g_autoptr(JsonNode) message = NULL;
+  g_autofree char *url = NULL;
+  gboolean started = FALSE, sent = FALSE;
+
+  if (!g_test_subprocess ())
+    return;
+
+  server = test_server_new (TEST_SERVER_DEFAULT);
+  message = json_from_string ("{\"jsonrpc\":\"2.0\",\"method\":\"x\"}", NULL);
+  test_server_add_sse (server, "/sse", NULL, "event: endpoint\ndata: /message\n\n");
+  test_server_add_response (server, "/message", 401, "text/plain", "no", "WWW-Authenticate", "Basic realm=\"x\"");
+  url = g_strdup_printf ("http://user:" URL_PASSWORD "@%s:%u/sse",
+                         test_server_get_host (server), test_server_get_port (server));
+
+  manager = mcp_sse_connection_manager_new (url);
+  mcp_sse_connection_manager_start_async (manager, NULL, on_started, &started);
+  TEST_WAIT_UNTIL (started);
+  mcp_sse_connection_manager_send_async (manager, message, NULL, on_sent_unauthorized, &sent);
+  TEST_WAIT_UNTIL (sent);
+  mcp_sse_connection_manager_stop (manager);
+  g_assert_cmpuint (test_server_count_requests (server, "POST", "/message"), ==, 1);
+}
+
+static void
+test_debug_unauthorized (void)
+{
+  g_setenv ("MCP_SSE_DEBUG", "1", TRUE);
+  g_test_trap_subprocess ("/debug/unauthorized-exchange", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("MCP_SSE_DEBUG");
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*[http] > Authorization: [masked]*");
+  g_test_trap_assert_stderr ("*[http] < HTTP/1.1 401*");
+  g_test_trap_assert_stderr ("*send failed: POST http://*/message answered HTTP 401*");
+  assert_no_secret ();
 }
 
 static void
@@ -255,6 +320,8 @@ main (int    argc,
   g_test_add_func ("/debug/all", test_debug_all);
   g_test_add_func ("/debug/categories", test_debug_categories);
   g_test_add_func ("/debug/off", test_debug_off);
+  g_test_add_func ("/debug/unauthorized-exchange", test_debug_unauthorized_exchange);
+  g_test_add_func ("/debug/unauthorized", test_debug_unauthorized);
   g_test_add_func ("/debug/client-exchange", test_debug_client_exchange);
   g_test_add_func ("/debug/jsonrpc", test_debug_jsonrpc);
 

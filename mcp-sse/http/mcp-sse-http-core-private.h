@@ -7,6 +7,8 @@
 
 #include <libsoup/soup.h>
 
+#include "mcp-sse-authorizer.h"
+
 G_BEGIN_DECLS
 
 typedef struct _McpSseHttpCore McpSseHttpCore;
@@ -28,6 +30,12 @@ GMainContext   *mcp_sse_http_core_get_context          (McpSseHttpCore       *co
 void            mcp_sse_http_core_set_header           (McpSseHttpCore       *core,
                                                         const char           *name,
                                                         const char           *value);
+void            mcp_sse_http_core_set_secret_header    (McpSseHttpCore       *core,
+                                                        const char           *name,
+                                                        const char           *value);
+gboolean        mcp_sse_http_core_set_authorizer       (McpSseHttpCore       *core,
+                                                        McpSseAuthorizer     *authorizer);
+McpSseAuthorizer *mcp_sse_http_core_get_authorizer     (McpSseHttpCore       *core);
 gboolean        mcp_sse_http_core_set_auth             (McpSseHttpCore       *core,
                                                         SoupAuth             *auth);
 SoupAuth       *mcp_sse_http_core_get_auth             (McpSseHttpCore       *core);
@@ -42,6 +50,25 @@ SoupMessage    *mcp_sse_http_core_new_request          (McpSseHttpCore       *co
                                                         const char           *method,
                                                         GUri                 *uri);
 
+void            mcp_sse_http_core_send_async           (McpSseHttpCore       *core,
+                                                        SoupMessage          *msg,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+GInputStream   *mcp_sse_http_core_send_finish          (McpSseHttpCore       *core,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+gboolean        mcp_sse_http_core_is_challenge         (McpSseHttpCore       *core,
+                                                        SoupMessage          *msg);
+void            mcp_sse_http_core_challenge_async      (McpSseHttpCore       *core,
+                                                        SoupMessage          *msg,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean        mcp_sse_http_core_challenge_finish     (McpSseHttpCore       *core,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+
 void            mcp_sse_http_core_post_async           (McpSseHttpCore       *core,
                                                         GUri                 *uri,
                                                         const char           *content_type,
@@ -49,7 +76,7 @@ void            mcp_sse_http_core_post_async           (McpSseHttpCore       *co
                                                         GCancellable         *cancellable,
                                                         GAsyncReadyCallback   callback,
                                                         gpointer              user_data);
-GBytes         *mcp_sse_http_core_post_finish          (McpSseHttpCore       *core,
+gboolean        mcp_sse_http_core_post_finish          (McpSseHttpCore       *core,
                                                         GAsyncResult         *result,
                                                         GError              **error);
 void            mcp_sse_http_core_fail_posts           (McpSseHttpCore       *core,

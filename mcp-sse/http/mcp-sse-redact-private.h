@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 
 gboolean  mcp_sse_redact_is_secret_header (const char *name);
 char     *mcp_sse_redact_header_line      (const char *line);
+char     *mcp_sse_redact_header_line_with (const char *line,
+                                           GHashTable *secret_names);
 char     *mcp_sse_redact_uri              (GUri       *uri);
 char     *mcp_sse_redact_url              (const char *url);
 

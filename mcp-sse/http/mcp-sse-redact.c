@@ -94,14 +94,31 @@ redact_query_params (const char *text)
 char *
 mcp_sse_redact_header_line (const char *line)
 {
+  return mcp_sse_redact_header_line_with (line, NULL);
+}
+
+/* Like mcp_sse_redact_header_line(), with the values of the headers
+ * named in @secret_names (lower-case; nullable) masked too. */
+char *
+mcp_sse_redact_header_line_with (const char *line,
+                                 GHashTable *secret_names)
+{
   gsize name_length = strcspn (line, ": ");
 
   if (line[name_length] == ':' && name_length > 0)
     {
       g_autofree char *name = g_strndup (line, name_length);
+      g_autofree char *lower = NULL;
 
       if (mcp_sse_redact_is_secret_header (name))
         return g_strdup_printf ("%s: " MCP_SSE_REDACTED, name);
+
+      if (secret_names != NULL && g_hash_table_size (secret_names) > 0)
+        {
+          lower = g_ascii_strdown (name, -1);
+          if (g_hash_table_contains (secret_names, lower))
+            return g_strdup_printf ("%s: " MCP_SSE_REDACTED, name);
+        }
     }
 
   return redact_query_params (line);

@@ -25,100 +25,6 @@ enum {
 #define PROGRESS_BAR_WIDTH 20
 #define DEMO_MESSAGE "Hello from mcp-sse"
 
-/* A bearer token as a SoupAuth, so that the connection manager sends it
- * only to the server's own origin. */
-
-#define MCP_SSE_TYPE_TOOL_BEARER_AUTH (mcp_sse_tool_bearer_auth_get_type ())
-G_DECLARE_FINAL_TYPE (McpSseToolBearerAuth, mcp_sse_tool_bearer_auth, MCP_SSE, TOOL_BEARER_AUTH, SoupAuth)
-
-struct _McpSseToolBearerAuth
-{
-  SoupAuth parent_instance;
-  char *token;
-};
-
-G_DEFINE_FINAL_TYPE (McpSseToolBearerAuth, mcp_sse_tool_bearer_auth, SOUP_TYPE_AUTH)
-
-static gboolean
-bearer_auth_update (SoupAuth    *auth,
-                    SoupMessage *msg,
-                    GHashTable  *auth_header)
-{
-  return TRUE;
-}
-
-static GSList *
-bearer_auth_get_protection_space (SoupAuth *auth,
-                                  GUri     *source_uri)
-{
-  return g_slist_prepend (NULL, g_strdup ("/"));
-}
-
-static void
-bearer_auth_authenticate (SoupAuth   *auth,
-                          const char *username,
-                          const char *password)
-{
-}
-
-static gboolean
-bearer_auth_is_authenticated (SoupAuth *auth)
-{
-  return TRUE;
-}
-
-static char *
-bearer_auth_get_authorization (SoupAuth    *auth,
-                               SoupMessage *msg)
-{
-  return g_strconcat ("Bearer ", MCP_SSE_TOOL_BEARER_AUTH (auth)->token, NULL);
-}
-
-static gboolean
-bearer_auth_can_authenticate (SoupAuth *auth)
-{
-  return FALSE;
-}
-
-static void
-mcp_sse_tool_bearer_auth_finalize (GObject *object)
-{
-  g_free (MCP_SSE_TOOL_BEARER_AUTH (object)->token);
-
-  G_OBJECT_CLASS (mcp_sse_tool_bearer_auth_parent_class)->finalize (object);
-}
-
-static void
-mcp_sse_tool_bearer_auth_class_init (McpSseToolBearerAuthClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  SoupAuthClass *auth_class = SOUP_AUTH_CLASS (klass);
-
-  object_class->finalize = mcp_sse_tool_bearer_auth_finalize;
-  auth_class->scheme_name = "Bearer";
-  auth_class->strength = 1;
-  auth_class->update = bearer_auth_update;
-  auth_class->get_protection_space = bearer_auth_get_protection_space;
-  auth_class->authenticate = bearer_auth_authenticate;
-  auth_class->is_authenticated = bearer_auth_is_authenticated;
-  auth_class->get_authorization = bearer_auth_get_authorization;
-  auth_class->can_authenticate = bearer_auth_can_authenticate;
-}
-
-static void
-mcp_sse_tool_bearer_auth_init (McpSseToolBearerAuth *self)
-{
-}
-
-static SoupAuth *
-bearer_auth_new (const char *token)
-{
-  McpSseToolBearerAuth *self = g_object_new (MCP_SSE_TYPE_TOOL_BEARER_AUTH, NULL);
-
-  self->token = g_strdup (token);
-  return SOUP_AUTH (self);
-}
-
 /* Command line */
 
 typedef enum {
@@ -904,9 +810,9 @@ create_client (Tool *tool)
 
   if (opt_bearer != NULL)
     {
-      g_autoptr(SoupAuth) auth = bearer_auth_new (opt_bearer);
+      g_autoptr(McpSseBearerAuthorizer) authorizer = mcp_sse_bearer_authorizer_new (opt_bearer);
 
-      mcp_sse_connection_manager_set_auth (tool->manager, auth);
+      mcp_sse_connection_manager_set_authorizer (tool->manager, MCP_SSE_AUTHORIZER (authorizer));
     }
 
   tool->client = mcp_sse_client_new (MCP_SSE_TRANSPORT (tool->manager));

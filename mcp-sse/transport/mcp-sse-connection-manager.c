@@ -11,6 +11,7 @@
 #include "mcp-sse-debug-private.h"
 #include "mcp-sse-enum-types.h"
 #include "mcp-sse-error.h"
+#include "mcp-sse-error-details-private.h"
 #include "mcp-sse-event-parser.h"
 #include "mcp-sse-event.h"
 #include "mcp-sse-http-core-private.h"
@@ -53,9 +54,13 @@
  * [signal@Transport::closed] is emitted once, with the reason.
  *
  * Headers set with [method@ConnectionManager.set_header] and the
- * credentials of [property@ConnectionManager:auth] go on the GET and on
- * every POST, and never to another origin: an endpoint on another origin
- * is refused, and so is a redirect to one.
+ * credentials of [property@ConnectionManager:authorizer],
+ * [property@ConnectionManager:auth] or the URL's user info go on the GET
+ * and on every POST, and never to another origin: an endpoint on another
+ * origin is refused, and so is a redirect to one. User info never goes
+ * into a request line, and libsoup's authentication manager is not used:
+ * a 401 answer fails the operation with %MCP_SSE_ERROR_HTTP_STATUS unless
+ * the authorizer asks for a retry.
  *
  * A manager creates its own [class@Soup.Session] unless one is given to
  * [ctor@ConnectionManager.new_full]. Since the GET holds one connection
@@ -94,6 +99,7 @@ enum {
   PROP_SSE_READ_TIMEOUT,
   PROP_SESSION,
   PROP_AUTH,
+  PROP_AUTHORIZER,
   PROP_ENDPOINT,
   PROP_MAX_EVENT_SIZE,
   PROP_STATE,
@@ -304,14 +310,15 @@ on_posted (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   McpSseConnectionManager *self = g_task_get_source_object (task);
-  g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
 
-  body = mcp_sse_http_core_post_finish (self->core, result, &error);
-  if (body == NULL)
-    g_task_return_error (task, error);
-  else
+  if (mcp_sse_http_core_post_finish (self->core, result, &error))
     g_task_return_boolean (task, TRUE);
+  else
+    {
+      mcp_sse_error_details_pass_on (result, task);
+      g_task_return_error (task, error);
+    }
 }
 
 static void
@@ -466,6 +473,10 @@ mcp_sse_connection_manager_get_property (GObject    *object,
       g_value_set_object (value, mcp_sse_http_core_get_auth (self->core));
       break;
 
+    case PROP_AUTHORIZER:
+      g_value_set_object (value, mcp_sse_http_core_get_authorizer (self->core));
+      break;
+
     case PROP_ENDPOINT:
       g_value_set_string (value, self->endpoint);
       break;
@@ -516,6 +527,10 @@ mcp_sse_connection_manager_set_property (GObject      *object,
 
     case PROP_AUTH:
       mcp_sse_connection_manager_set_auth (self, g_value_get_object (value));
+      break;
+
+    case PROP_AUTHORIZER:
+      mcp_sse_connection_manager_set_authorizer (self, g_value_get_object (value));
       break;
 
     case PROP_MAX_EVENT_SIZE:
@@ -614,6 +629,24 @@ mcp_sse_connection_manager_class_init (McpSseConnectionManagerClass *klass)
   properties[PROP_AUTH] =
     g_param_spec_object ("auth", NULL, NULL,
                          SOUP_TYPE_AUTH,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * McpSseConnectionManager:authorizer:
+   *
+   * Gives every request to the origin of the URL (the GET and every POST)
+   * its credentials, and judges the 401 and 403 answers: see
+   * [iface@Authorizer]. It takes precedence over
+   * [property@ConnectionManager:auth], which takes precedence over an
+   * `Authorization` header set with [method@ConnectionManager.set_header],
+   * which takes precedence over user info in the URL (sent as
+   * `Authorization: Basic`). A change applies from the next request.
+   *
+   * Since: 1.2
+   */
+  properties[PROP_AUTHORIZER] =
+    g_param_spec_object ("authorizer", NULL, NULL,
+                         MCP_SSE_TYPE_AUTHORIZER,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -856,9 +889,17 @@ mcp_sse_connection_manager_start_finish (McpSseConnectionManager  *self,
  * @user_data: data for @callback
  *
  * POSTs @message to the endpoint as `application/json`. Any 2xx answer is
- * success; the response to a request arrives later on the stream. A
- * failed POST fails only this send. [property@ConnectionManager:timeout]
- * bounds it, and sends do not wait for one another.
+ * success, as soon as its headers arrive; the response to a request
+ * arrives later on the stream. A failed POST fails only this send, and
+ * [func@ErrorDetails.dup_for_result] gives the status and the first
+ * 64 KiB of the body of the answer that failed it.
+ *
+ * [property@ConnectionManager:timeout] bounds it, time spent waiting for
+ * a connection included. Sends run concurrently up to the session's
+ * connections per host, less the one the event stream holds; the others
+ * wait in order, and a send that times out while waiting is never sent.
+ * When 10,000 sends are already waiting, it fails at once with
+ * %G_IO_ERROR_BUSY.
  *
  * Since: 1.0
  */
@@ -1184,4 +1225,69 @@ mcp_sse_connection_manager_set_protocol_version (McpSseConnectionManager *self,
 
   if (mcp_sse_http_core_set_protocol_version (self->core, protocol_version))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL_VERSION]);
+}
+
+/**
+ * mcp_sse_connection_manager_get_authorizer:
+ * @self: a manager
+ *
+ * Gets [property@ConnectionManager:authorizer].
+ *
+ * Returns: (transfer none) (nullable): the authorizer, or %NULL
+ *
+ * Since: 1.2
+ */
+McpSseAuthorizer *
+mcp_sse_connection_manager_get_authorizer (McpSseConnectionManager *self)
+{
+  g_return_val_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self), NULL);
+
+  return mcp_sse_http_core_get_authorizer (self->core);
+}
+
+/**
+ * mcp_sse_connection_manager_set_authorizer:
+ * @self: a manager
+ * @authorizer: (nullable): the authorizer, or %NULL for none
+ *
+ * Sets [property@ConnectionManager:authorizer].
+ *
+ * Since: 1.2
+ */
+void
+mcp_sse_connection_manager_set_authorizer (McpSseConnectionManager *self,
+                                           McpSseAuthorizer        *authorizer)
+{
+  g_return_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self));
+  g_return_if_fail (authorizer == NULL || MCP_SSE_IS_AUTHORIZER (authorizer));
+
+  if (mcp_sse_http_core_set_authorizer (self->core, authorizer))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTHORIZER]);
+}
+
+/**
+ * mcp_sse_connection_manager_set_secret_header:
+ * @self: a manager
+ * @name: the header name, an HTTP token
+ * @value: (nullable): the value, or %NULL to remove the header
+ *
+ * Sets a header like [method@ConnectionManager.set_header], and marks
+ * its name as secret: from now on its value is masked in the debug
+ * output of the manager (`MCP_SSE_DEBUG`), as the values of
+ * `Authorization`, `Cookie` and `X-Api-Key` always are. Use it for API
+ * keys and tokens sent under other names. The mark stays when the header
+ * is removed or set again with [method@ConnectionManager.set_header].
+ *
+ * Since: 1.2
+ */
+void
+mcp_sse_connection_manager_set_secret_header (McpSseConnectionManager *self,
+                                              const char              *name,
+                                              const char              *value)
+{
+  g_return_if_fail (MCP_SSE_IS_CONNECTION_MANAGER (self));
+  g_return_if_fail (name != NULL && is_token (name));
+  g_return_if_fail (value == NULL || strpbrk (value, "\r\n") == NULL);
+
+  mcp_sse_http_core_set_secret_header (self->core, name, value);
 }

@@ -48,6 +48,7 @@ struct _McpSseSseChannel
   guint8 *buffer;
   gsize buffer_size;
   guint redirects;
+  gboolean challenged;              /* the authorizer had its one retry */
   gboolean pollable;                /* stream is a GPollableInputStream that can poll */
 };
 
@@ -661,11 +662,52 @@ channel_start_reading (McpSseSseChannel *channel)
   channel_read (channel);
 }
 
+static void
+on_get_challenged (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  McpSseSseChannel *channel = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean retry;
+
+  retry = mcp_sse_http_core_challenge_finish (channel->core, result, &error);
+
+  if (channel->owner == NULL)
+    channel_finish_detached_start (channel, error);
+  else if (retry)
+    channel_send_get (channel);
+  else if (error != NULL)
+    channel_fail (channel, g_steal_pointer (&error));
+  else
+    channel_fail (channel, mcp_sse_http_status_error (channel->msg, ""));
+
+  channel_unref (channel);
+}
+
+/* A 401 or 403: the authorizer may renew its credentials and have the
+ * GET made once more. */
+static gboolean
+channel_challenge (McpSseSseChannel *channel)
+{
+  if (channel->challenged || !mcp_sse_http_core_is_challenge (channel->core, channel->msg))
+    return FALSE;
+
+  channel->challenged = TRUE;
+  mcp_sse_http_close_stream_now (channel->stream);
+  g_clear_object (&channel->stream);
+  mcp_sse_http_core_challenge_async (channel->core, channel->msg, channel->cancellable,
+                                     on_get_challenged, channel_ref (channel));
+  return TRUE;
+}
+
 static GError *
 channel_check_answer (McpSseSseChannel *channel)
 {
   guint status = soup_message_get_status (channel->msg);
 
+  if (channel_challenge (channel))
+    return NULL;
   if (SOUP_STATUS_IS_REDIRECTION (status))
     return channel_follow_redirect (channel);
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -688,7 +730,7 @@ on_get_sent (GObject      *source,
   McpSseSseChannel *channel = user_data;
   g_autoptr(GError) error = NULL;
 
-  channel->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  channel->stream = mcp_sse_http_core_send_finish (channel->core, result, &error);
 
   if (channel->owner == NULL)
     channel_finish_detached_start (channel, error);
@@ -730,9 +772,8 @@ channel_send_get (McpSseSseChannel *channel)
   soup_message_headers_replace (headers, "Accept", "text/event-stream");
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
 
-  soup_session_send_async (mcp_sse_http_core_get_session (channel->core), channel->msg,
-                           G_PRIORITY_DEFAULT, channel->cancellable, on_get_sent,
-                           channel_ref (channel));
+  mcp_sse_http_core_send_async (channel->core, channel->msg, channel->cancellable,
+                                on_get_sent, channel_ref (channel));
 }
 
 /* The owner's side */
