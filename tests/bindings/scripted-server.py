@@ -15,6 +15,7 @@
 #   ask       the server asks the client `roots/list` and answers the call
 #             with the client's reply, once it came
 #   fail      answered with a JSON-RPC error that has `data`
+#   whoami    answered with the Authorization header of its POST
 
 import json
 import os
@@ -51,7 +52,7 @@ def text_result(text):
     return {'content': [{'type': 'text', 'text': text}]}
 
 
-def handle(session, message):
+def handle(session, message, authorization=None):
     method = message.get('method')
     request_id = message.get('id')
 
@@ -75,6 +76,8 @@ def handle(session, message):
         })
     elif method == 'ping':
         session.reply(request_id, {})
+    elif method == 'tools/call' and params.get('name') == 'whoami':
+        session.reply(request_id, text_result(authorization or ''))
     elif method == 'tools/call':
         call_tool(session, request_id, params)
     else:
@@ -171,7 +174,7 @@ class Handler(BaseHTTPRequestHandler):
 
         message = json.loads(body)
         for one in message if isinstance(message, list) else [message]:
-            handle(session, one)
+            handle(session, one, self.headers.get('Authorization'))
 
 
 def main(argv):

@@ -132,6 +132,22 @@ function testErrorData() {
     client.stop();
 }
 
+function testBearerAuthorizer() {
+    const manager = McpSse.ConnectionManager.new(GLib.getenv('MCP_SSE_TEST_URL'));
+    const authorizer = McpSse.BearerAuthorizer.new('gjs-token-1');
+    manager.authorizer = authorizer;
+    const client = McpSse.Client.new(manager);
+    assert(runAsync(cb => client.connect_async(null, cb), r => client.connect_finish(r)), 'connected');
+    let answer = runAsync(cb => client.call_tool_async('whoami', null, null, cb),
+        r => client.call_tool_finish(r));
+    assert(firstText(answer) === 'Bearer gjs-token-1', firstText(answer));
+    authorizer.token = 'gjs-token-2';
+    answer = runAsync(cb => client.call_tool_async('whoami', null, null, cb),
+        r => client.call_tool_finish(r));
+    assert(firstText(answer) === 'Bearer gjs-token-2', firstText(answer));
+    client.stop();
+}
+
 function testNoTransport() {
     const client = new McpSse.Client();
     assert(client.get_transport() === null, 'no transport');
@@ -171,6 +187,7 @@ const tests = [
     ['a server request answered after its handler returned', () => testReplyLater('request')],
     ['the same, connected by detail', () => testReplyLater('request::roots/list')],
     ['JSON-RPC error data', testErrorData],
+    ['a bearer authorizer', testBearerAuthorizer],
     ['a client without a transport', testNoTransport],
     ['the client ::closed', testClosed],
 ];
