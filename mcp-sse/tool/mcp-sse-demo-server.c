@@ -1,5 +1,12 @@
 /* mcp-sse-demo-server.c: a small MCP HTTP+SSE server on SoupServer
  *
+ * A Session holds what one client sees: its calls in progress and the
+ * frames not yet written. It knows nothing of the wire: it frames each
+ * message with the prefix and suffix of its SessionWire and hands whole
+ * frames to the wire's write(). The wire reports written bytes back with
+ * session_wrote(), and delivers what it reads to session_handle_message().
+ * The wire here is an SSE stream answered with POSTs (SseSession).
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -22,7 +29,7 @@
 #define MAX_BACKLOG (8 * 1024 * 1024)
 
 /* The largest POST body, as in the TypeScript SDK's server. */
-#define MAX_POST_SIZE (4 * 1024 * 1024)
+#define MAX_MESSAGE_SIZE (4 * 1024 * 1024)
 
 /* Running slow and flood calls per session. */
 #define MAX_CALLS 64
@@ -87,20 +94,42 @@ typedef struct
   gsize size;
 } Call;
 
+/* How a session's frames travel. */
+typedef struct
+{
+  /* Each message is written as frame_start, its JSON text, frame_end. */
+  const char *frame_start;
+  const char *frame_end;
+  /* Takes @bytes, whole frames, to write after those it was given before;
+   * reports them with session_wrote() once written. */
+  void (*write) (Session *session,
+                 GBytes  *bytes);
+  /* Called once, when the session ends: no more frames come. The wire
+   * writes what it was given, then lets the session go. */
+  void (*end)   (Session *session);
+} SessionWire;
+
 struct _Session
 {
   McpSseDemoServer *server;
+  const SessionWire *wire;
+  GString *batch;            /* frames not yet handed to the wire */
+  gsize unwritten;           /* bytes handed to the wire, not yet written */
+  GQueue calls;
+  guint batch_writes : 1;
+  guint ending : 1;
+};
+
+/* A session on an SSE stream: the response to a GET /sse. */
+typedef struct
+{
+  Session session;
   char *id;
   SoupServerMessage *msg;
   SoupMessageBody *body;
-  GString *batch;            /* frames not yet handed to the body */
-  gsize unwritten;           /* bytes handed to the body, not yet written */
-  GQueue calls;
   GSource *hangup_watch;
-  guint batch_writes : 1;
   guint headers_written : 1;
-  guint ending : 1;
-};
+} SseSession;
 
 /* An accepted connection, while libsoup holds it. */
 typedef struct
@@ -119,7 +148,7 @@ struct _McpSseDemoServer
   GSocketListener *listener;
   GCancellable *accept_cancellable;
   GHashTable *connections;   /* remote address -> Connection */
-  GHashTable *sessions;      /* id -> Session, ending ones included */
+  GHashTable *sessions;      /* id -> SseSession, ending ones included */
   guint port;
   char *url;
   guint n_sessions;
@@ -140,7 +169,20 @@ G_DEFINE_FINAL_TYPE (McpSseDemoServer, mcp_sse_demo_server, G_TYPE_OBJECT)
 
 static void session_pump (Session *session);
 
-/* Writing the stream */
+/* Writing frames */
+
+static void
+session_init (Session           *session,
+              McpSseDemoServer  *server,
+              const SessionWire *wire,
+              gboolean           batch_writes)
+{
+  session->server = server;
+  session->wire = wire;
+  session->batch_writes = batch_writes;
+  session->batch = g_string_sized_new (256);
+  g_queue_init (&session->calls);
+}
 
 static void
 session_flush (Session *session)
@@ -153,12 +195,24 @@ session_flush (Session *session)
   session->unwritten += session->batch->len;
   bytes = g_string_free_to_bytes (session->batch);
   session->batch = g_string_sized_new (session->batch_writes ? BATCH_SIZE + 1024 : 256);
-  soup_message_body_append_bytes (session->body, bytes);
+  session->wire->write (session, bytes);
   g_bytes_unref (bytes);
+}
 
-  /* Before the headers are out, libsoup picks the chunk up by itself. */
-  if (session->headers_written)
-    soup_server_message_unpause (session->msg);
+/* The wire wrote @size bytes of what it was given. */
+static void
+session_wrote (Session *session,
+               gsize    size)
+{
+  session->unwritten -= MIN (size, session->unwritten);
+  session_pump (session);
+}
+
+/* Bytes framed but not written yet. */
+static gsize
+session_get_backlog (Session *session)
+{
+  return session->unwritten + session->batch->len;
 }
 
 /* Called after each frame appended to session->batch. */
@@ -176,9 +230,9 @@ session_send (Session  *session,
   if (session->ending)
     return;
 
-  g_string_append (session->batch, "event: message\ndata: ");
+  g_string_append (session->batch, session->wire->frame_start);
   mcp_sse_json_writer_append (session->batch, message, FALSE);
-  g_string_append (session->batch, "\n\n");
+  g_string_append (session->batch, session->wire->frame_end);
   session_frame_done (session);
 }
 
@@ -371,17 +425,8 @@ session_drop_calls (Session *session)
     call_free (call);
 }
 
-static void
-session_stop_watching (Session *session)
-{
-  if (session->hangup_watch != NULL)
-    {
-      g_source_destroy (session->hangup_watch);
-      g_clear_pointer (&session->hangup_watch, g_source_unref);
-    }
-}
-
-/* Ends the stream cleanly; the session is freed once libsoup is done. */
+/* Ends the session cleanly: calls in progress are dropped, the frames
+ * already made are written; the wire frees the session when it is done. */
 static void
 session_end (Session *session)
 {
@@ -391,39 +436,88 @@ session_end (Session *session)
   session_flush (session);
   session->ending = TRUE;
   session_drop_calls (session);
-  session_stop_watching (session);
-  soup_message_body_complete (session->body);
-  soup_server_message_unpause (session->msg);
+  session->wire->end (session);
   server_count_session (session->server, -1);
 }
 
+/* Frees what session_init() made. */
 static void
-session_free (Session *session)
+session_clear (Session *session)
 {
   session_drop_calls (session);
-  session_stop_watching (session);
+  g_string_free (session->batch, TRUE);
+}
+
+/* The SSE wire: frames are `message` events of the GET's response body,
+ * written as libsoup drains them. */
+
+static void
+sse_session_stop_watching (SseSession *session)
+{
+  if (session->hangup_watch != NULL)
+    {
+      g_source_destroy (session->hangup_watch);
+      g_clear_pointer (&session->hangup_watch, g_source_unref);
+    }
+}
+
+static void
+sse_session_write (Session *session,
+                   GBytes  *bytes)
+{
+  SseSession *sse = (SseSession *) session;
+
+  soup_message_body_append_bytes (sse->body, bytes);
+
+  /* Before the headers are out, libsoup picks the chunk up by itself. */
+  if (sse->headers_written)
+    soup_server_message_unpause (sse->msg);
+}
+
+/* The session is freed once libsoup is done. */
+static void
+sse_session_end (Session *session)
+{
+  SseSession *sse = (SseSession *) session;
+
+  sse_session_stop_watching (sse);
+  soup_message_body_complete (sse->body);
+  soup_server_message_unpause (sse->msg);
+}
+
+static const SessionWire sse_wire = {
+  .frame_start = "event: message\ndata: ",
+  .frame_end = "\n\n",
+  .write = sse_session_write,
+  .end = sse_session_end,
+};
+
+static void
+sse_session_free (SseSession *session)
+{
+  session_clear (&session->session);
+  sse_session_stop_watching (session);
   g_signal_handlers_disconnect_by_data (session->msg, session);
   g_clear_object (&session->msg);
-  g_string_free (session->batch, TRUE);
   g_free (session->id);
   g_free (session);
 }
 
 static void
 on_finished (SoupServerMessage *msg,
-             Session           *session)
+             SseSession        *session)
 {
-  McpSseDemoServer *self = session->server;
+  McpSseDemoServer *self = session->session.server;
 
-  if (!session->ending)
+  if (!session->session.ending)
     server_count_session (self, -1);
   g_hash_table_remove (self->sessions, session->id);
-  session_free (session);
+  sse_session_free (session);
 }
 
 static void
 on_wrote_headers (SoupServerMessage *msg,
-                  Session           *session)
+                  SseSession        *session)
 {
   session->headers_written = TRUE;
 }
@@ -431,10 +525,9 @@ on_wrote_headers (SoupServerMessage *msg,
 static void
 on_wrote_body_data (SoupServerMessage *msg,
                     guint              chunk_size,
-                    Session           *session)
+                    SseSession        *session)
 {
-  session->unwritten -= MIN (chunk_size, session->unwritten);
-  session_pump (session);
+  session_wrote (&session->session, chunk_size);
 }
 
 /* While a stream waits for something to send, libsoup does not read its
@@ -444,7 +537,7 @@ on_socket_condition (GSocket      *socket,
                      GIOCondition  condition,
                      gpointer      user_data)
 {
-  Session *session = user_data;
+  SseSession *session = user_data;
   char byte;
   gssize n;
 
@@ -455,7 +548,7 @@ on_socket_condition (GSocket      *socket,
   g_clear_pointer (&session->hangup_watch, g_source_unref);
   /* n > 0: the client sent more bytes; not ours to read, stop watching. */
   if (n <= 0)
-    session_end (session);
+    session_end (&session->session);
 
   return G_SOURCE_REMOVE;
 }
@@ -577,16 +670,17 @@ server_accept_next (McpSseDemoServer *self)
 }
 
 static void
-session_watch_socket (Session *session)
+sse_session_watch_socket (SseSession *session)
 {
-  GSocket *socket = server_lookup_socket (session->server, session->msg);
+  McpSseDemoServer *self = session->session.server;
+  GSocket *socket = server_lookup_socket (self, session->msg);
 
   if (socket == NULL)
     return;
 
   session->hangup_watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (session->hangup_watch, G_SOURCE_FUNC (on_socket_condition), session, NULL);
-  g_source_attach (session->hangup_watch, session->server->context);
+  g_source_attach (session->hangup_watch, self->context);
 }
 
 /* Tools */
@@ -765,7 +859,7 @@ flood_write_one (Call *call)
   gsize start, length;
 
   call->done++;
-  g_string_append (batch, "event: message\ndata: ");
+  g_string_append (batch, call->session->wire->frame_start);
   start = batch->len;
   g_string_append_printf (batch,
                           "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
@@ -780,7 +874,8 @@ flood_write_one (Call *call)
       g_string_set_size (batch, batch->len + padding);
       memset (batch->str + batch->len - padding, 'x', padding);
     }
-  g_string_append (batch, "\"}}}\n\n");
+  g_string_append (batch, "\"}}}");
+  g_string_append (batch, call->session->wire->frame_end);
   session_frame_done (call->session);
 }
 
@@ -1032,6 +1127,23 @@ session_handle_message (Session  *session,
                          params != NULL ? json_node_get_object (params) : NULL);
 }
 
+/* One JSON-RPC message as the client sent it, or NULL when @data is not
+ * one JSON text in UTF-8. */
+static JsonNode *
+parse_message (const char *data,
+               gsize       length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (!g_utf8_validate (data, length, NULL) ||
+      !json_parser_load_from_data (parser, data, length, NULL))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  return root != NULL ? json_node_ref (root) : NULL;
+}
+
 /* HTTP */
 
 static void
@@ -1064,6 +1176,7 @@ handle_sse (McpSseDemoServer  *self,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   guint64 flood_count, flood_size, batch_writes;
+  SseSession *sse;
   Session *session;
 
   if (!get_query_count (query, "flood", 0, MAX_FLOOD_COUNT, &flood_count) ||
@@ -1074,30 +1187,28 @@ handle_sse (McpSseDemoServer  *self,
       return;
     }
 
-  session = g_new0 (Session, 1);
-  session->server = self;
-  session->id = g_uuid_string_random ();
-  session->msg = g_object_ref (msg);
-  session->body = soup_server_message_get_response_body (msg);
-  session->batch_writes = batch_writes != 0;
-  session->batch = g_string_sized_new (256);
-  g_queue_init (&session->calls);
-  g_hash_table_insert (self->sessions, session->id, session);
+  sse = g_new0 (SseSession, 1);
+  session = &sse->session;
+  session_init (session, self, &sse_wire, batch_writes != 0);
+  sse->id = g_uuid_string_random ();
+  sse->msg = g_object_ref (msg);
+  sse->body = soup_server_message_get_response_body (msg);
+  g_hash_table_insert (self->sessions, sse->id, sse);
   server_count_session (self, 1);
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
-  soup_message_body_set_accumulate (session->body, FALSE);
+  soup_message_body_set_accumulate (sse->body, FALSE);
 
-  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), session);
-  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), session);
-  g_signal_connect (msg, "finished", G_CALLBACK (on_finished), session);
-  session_watch_socket (session);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), sse);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), sse);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_finished), sse);
+  sse_session_watch_socket (sse);
 
   g_string_append_printf (session->batch, "event: endpoint\ndata: /message?sessionId=%s\n\n",
-                          session->id);
+                          sse->id);
   session_flush (session);
 
   if (query != NULL && g_hash_table_contains (query, "flood"))
@@ -1118,8 +1229,9 @@ handle_message_post (McpSseDemoServer  *self,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *session_id = query != NULL ? g_hash_table_lookup (query, "sessionId") : NULL;
   const char *content_type = soup_message_headers_get_content_type (headers, NULL);
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) message = NULL;
   g_autoptr(GBytes) body = NULL;
+  SseSession *sse;
   Session *session;
 
   if (session_id == NULL)
@@ -1128,7 +1240,8 @@ handle_message_post (McpSseDemoServer  *self,
       return;
     }
 
-  session = g_hash_table_lookup (self->sessions, session_id);
+  sse = g_hash_table_lookup (self->sessions, session_id);
+  session = sse != NULL ? &sse->session : NULL;
   if (session == NULL || session->ending)
     {
       respond_text (msg, SOUP_STATUS_NOT_FOUND, "Unknown session\n");
@@ -1142,29 +1255,27 @@ handle_message_post (McpSseDemoServer  *self,
     }
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  if (g_bytes_get_size (body) > MAX_POST_SIZE)
+  if (g_bytes_get_size (body) > MAX_MESSAGE_SIZE)
     {
       respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "The message is larger than 4 MiB\n");
       return;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!g_utf8_validate (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
-      json_parser_get_root (parser) == NULL)
+  message = parse_message (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (message == NULL)
     {
       respond_text (msg, SOUP_STATUS_BAD_REQUEST, "Invalid JSON\n");
       return;
     }
 
-  if (session->unwritten + session->batch->len > MAX_BACKLOG)
+  if (session_get_backlog (session) > MAX_BACKLOG)
     {
       respond_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "The session's stream is not being read\n");
       return;
     }
 
   respond_text (msg, SOUP_STATUS_ACCEPTED, "Accepted");
-  session_handle_message (session, json_parser_get_root (parser));
+  session_handle_message (session, message);
   session_flush (session);
 }
 
@@ -1214,13 +1325,13 @@ mcp_sse_demo_server_dispose (GObject *object)
   if (self->sessions != NULL)
     {
       GHashTableIter iter;
-      Session *session;
+      SseSession *session;
 
       g_hash_table_iter_init (&iter, self->sessions);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
         {
           g_hash_table_iter_steal (&iter);
-          session_free (session);
+          sse_session_free (session);
         }
     }
 
@@ -1476,5 +1587,6 @@ mcp_sse_demo_server_close_sessions (McpSseDemoServer *self)
 
   sessions = g_hash_table_get_values (self->sessions);
   for (GList *l = sessions; l != NULL; l = l->next)
-    session_end (l->data);
+    session_end (&((SseSession *) l->data)->session);
 }
+
