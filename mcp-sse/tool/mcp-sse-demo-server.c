@@ -1,11 +1,13 @@
-/* mcp-sse-demo-server.c: a small MCP HTTP+SSE server on SoupServer
+/* mcp-sse-demo-server.c: a small MCP server, over HTTP+SSE on SoupServer
+ * or over stdio
  *
  * A Session holds what one client sees: its calls in progress and the
  * frames not yet written. It knows nothing of the wire: it frames each
  * message with the prefix and suffix of its SessionWire and hands whole
  * frames to the wire's write(). The wire reports written bytes back with
  * session_wrote(), and delivers what it reads to session_handle_message().
- * The wire here is an SSE stream answered with POSTs (SseSession).
+ * Two wires: an SSE stream answered with POSTs (SseSession), and lines on
+ * a pair of streams (StdioSession).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -24,12 +26,17 @@
  * its next batch only when less than this is still waiting for the socket. */
 #define BATCH_SIZE (64 * 1024)
 
-/* A POST is refused (503) while its session has more unsent data than
- * this, so that a client that never reads cannot make us buffer forever. */
+/* A POST is refused (503), and a stdio session reads no further line,
+ * while the session has more unsent data than this, so that a client that
+ * never reads cannot make us buffer forever. */
 #define MAX_BACKLOG (8 * 1024 * 1024)
 
-/* The largest POST body, as in the TypeScript SDK's server. */
+/* The largest POST body, as in the TypeScript SDK's server, and the
+ * largest line of a stdio session. */
 #define MAX_MESSAGE_SIZE (4 * 1024 * 1024)
+
+/* What a stdio session reads at a time. */
+#define READ_SIZE (64 * 1024)
 
 /* Running slow and flood calls per session. */
 #define MAX_CALLS 64
@@ -131,6 +138,26 @@ typedef struct
   guint headers_written : 1;
 } SseSession;
 
+/* A session on a pair of streams, one JSON-RPC message per line. */
+typedef struct
+{
+  Session session;
+  GTask *task;
+  GInputStream *input;
+  GOutputStream *output;
+  GCancellable *read_cancellable;   /* cancelled when the session ends */
+  GCancellable *cancellable;        /* writes; cancelled with the task's */
+  GSource *cancelled_source;
+  GByteArray *line;                 /* the start of a line not yet complete */
+  GQueue pending;                   /* GBytes not yet written, the first being written */
+  GError *error;
+  guint reading : 1;
+  guint writing : 1;
+  guint flushing : 1;
+  guint paused : 1;                 /* not reading until the backlog drains */
+  guint discarding : 1;             /* skipping the rest of a line too long */
+} StdioSession;
+
 /* An accepted connection, while libsoup holds it. */
 typedef struct
 {
@@ -149,6 +176,7 @@ struct _McpSseDemoServer
   GCancellable *accept_cancellable;
   GHashTable *connections;   /* remote address -> Connection */
   GHashTable *sessions;      /* id -> SseSession, ending ones included */
+  GQueue stdio_sessions;     /* StdioSession, until their task returns */
   guint port;
   char *url;
   guint n_sessions;
@@ -1315,6 +1343,308 @@ on_request (SoupServer        *server,
     respond_text (msg, SOUP_STATUS_NOT_FOUND, "Not found\n");
 }
 
+/* Stdio: frames are lines on the output stream, messages lines of the
+ * input stream. The session ends at the end of the input, on an error of
+ * either stream, on cancellation or on mcp_sse_demo_server_close_sessions();
+ * its task returns once the last write and a flush are done. */
+
+static void stdio_session_read_next (StdioSession *session);
+static void stdio_session_write_next (StdioSession *session);
+static void stdio_session_check_done (StdioSession *session);
+
+/* Keeps the first error only: the one that ended the session. */
+static void
+stdio_session_fail (StdioSession *session,
+                    GError       *error)
+{
+  GBytes *in_flight;
+
+  if (session->error == NULL)
+    session->error = error;
+  else
+    g_error_free (error);
+
+  g_cancellable_cancel (session->read_cancellable);
+  g_cancellable_cancel (session->cancellable);
+
+  /* The write in flight still reads its bytes. */
+  in_flight = session->writing ? g_queue_pop_head (&session->pending) : NULL;
+  g_queue_clear_full (&session->pending, (GDestroyNotify) g_bytes_unref);
+  if (in_flight != NULL)
+    g_queue_push_head (&session->pending, in_flight);
+  session_end (&session->session);
+  stdio_session_check_done (session);
+}
+
+static void
+stdio_session_write (Session *session,
+                     GBytes  *bytes)
+{
+  StdioSession *stdio = (StdioSession *) session;
+
+  if (stdio->error != NULL)
+    return;
+
+  g_queue_push_tail (&stdio->pending, g_bytes_ref (bytes));
+  stdio_session_write_next (stdio);
+}
+
+static void
+stdio_session_end (Session *session)
+{
+  StdioSession *stdio = (StdioSession *) session;
+
+  /* Nothing read from now on is answered. */
+  g_cancellable_cancel (stdio->read_cancellable);
+}
+
+static const SessionWire stdio_wire = {
+  .frame_start = "",
+  .frame_end = "\n",
+  .write = stdio_session_write,
+  .end = stdio_session_end,
+};
+
+static void
+stdio_session_free (StdioSession *session)
+{
+  g_assert (!session->reading && !session->writing && !session->flushing);
+
+  session_clear (&session->session);
+  if (session->cancelled_source != NULL)
+    {
+      g_source_destroy (session->cancelled_source);
+      g_source_unref (session->cancelled_source);
+    }
+  g_queue_clear_full (&session->pending, (GDestroyNotify) g_bytes_unref);
+  g_byte_array_unref (session->line);
+  g_clear_error (&session->error);
+  g_object_unref (session->read_cancellable);
+  g_object_unref (session->cancellable);
+  g_object_unref (session->input);
+  g_object_unref (session->output);
+  g_free (session);
+}
+
+static void
+on_stdio_flushed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  StdioSession *session = user_data;
+  McpSseDemoServer *self = session->session.server;
+  g_autoptr(GTask) task = g_steal_pointer (&session->task);
+  GError *error = NULL;
+
+  session->flushing = FALSE;
+  if (!g_output_stream_flush_finish (G_OUTPUT_STREAM (source), result, &error) &&
+      session->error == NULL)
+    session->error = error;
+  else
+    g_clear_error (&error);
+
+  error = g_steal_pointer (&session->error);
+  g_queue_remove (&self->stdio_sessions, session);
+  stdio_session_free (session);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Once the session has ended and nothing is in flight, flushes the
+ * output; the task returns after that. */
+static void
+stdio_session_check_done (StdioSession *session)
+{
+  if (!session->session.ending || session->reading || session->writing ||
+      session->flushing || !g_queue_is_empty (&session->pending) || session->task == NULL)
+    return;
+
+  session->flushing = TRUE;
+  g_output_stream_flush_async (session->output, G_PRIORITY_DEFAULT, session->cancellable,
+                               on_stdio_flushed, session);
+}
+
+static void
+on_stdio_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  StdioSession *session = user_data;
+  GError *error = NULL;
+  GBytes *bytes;
+  gsize size;
+
+  session->writing = FALSE;
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      stdio_session_fail (session, error);
+      return;
+    }
+
+  bytes = g_queue_pop_head (&session->pending);
+  size = g_bytes_get_size (bytes);
+  g_bytes_unref (bytes);
+
+  session_wrote (&session->session, size);
+  stdio_session_write_next (session);
+
+  if (session->paused && !session->session.ending &&
+      session_get_backlog (&session->session) <= MAX_BACKLOG)
+    {
+      session->paused = FALSE;
+      stdio_session_read_next (session);
+    }
+
+  stdio_session_check_done (session);
+}
+
+static void
+stdio_session_write_next (StdioSession *session)
+{
+  GBytes *bytes = g_queue_peek_head (&session->pending);
+
+  if (session->writing || bytes == NULL)
+    return;
+
+  session->writing = TRUE;
+  g_output_stream_write_all_async (session->output,
+                                   g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   G_PRIORITY_DEFAULT, session->cancellable,
+                                   on_stdio_written, session);
+}
+
+/* Handles one line, without its newline. */
+static void
+stdio_session_handle_line (StdioSession *session,
+                           const char   *data,
+                           gsize         length)
+{
+  g_autoptr(JsonNode) message = NULL;
+
+  if (length > 0 && data[length - 1] == '\r')
+    length--;
+  if (length == 0)
+    return;
+
+  message = parse_message (data, length);
+  if (message == NULL)
+    session_reply_error (&session->session, NULL, -32700, "Parse error");
+  else
+    session_handle_message (&session->session, message);
+}
+
+/* Takes @length bytes of input: handles the lines they complete, and
+ * keeps the start of the next one. */
+static void
+stdio_session_feed (StdioSession *session,
+                    const char   *data,
+                    gsize         length)
+{
+  while (length > 0 && !session->session.ending)
+    {
+      const char *newline = memchr (data, '\n', length);
+      gsize piece = newline != NULL ? (gsize) (newline - data) : length;
+
+      if (!session->discarding && session->line->len + piece > MAX_MESSAGE_SIZE)
+        {
+          session_reply_error (&session->session, NULL, -32600,
+                               "Invalid Request: the message is larger than 4 MiB");
+          g_byte_array_set_size (session->line, 0);
+          session->discarding = TRUE;
+        }
+
+      if (newline == NULL)
+        {
+          if (!session->discarding)
+            g_byte_array_append (session->line, (const guint8 *) data, piece);
+          return;
+        }
+
+      if (session->discarding)
+        session->discarding = FALSE;
+      else if (session->line->len == 0)
+        stdio_session_handle_line (session, data, piece);
+      else
+        {
+          g_byte_array_append (session->line, (const guint8 *) data, piece);
+          stdio_session_handle_line (session, (const char *) session->line->data,
+                                     session->line->len);
+          g_byte_array_set_size (session->line, 0);
+        }
+
+      data += piece + 1;
+      length -= piece + 1;
+    }
+}
+
+static void
+on_stdio_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  StdioSession *session = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  session->reading = FALSE;
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (bytes == NULL)
+    {
+      if (session->session.ending && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_error_free (error);
+          stdio_session_check_done (session);
+        }
+      else
+        stdio_session_fail (session, error);
+      return;
+    }
+
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      /* The end of the input: a last line without its newline counts. */
+      if (session->line->len > 0 && !session->discarding)
+        stdio_session_handle_line (session, (const char *) session->line->data,
+                                   session->line->len);
+      session_end (&session->session);
+      stdio_session_check_done (session);
+      return;
+    }
+
+  stdio_session_feed (session, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  session_flush (&session->session);
+
+  if (session->session.ending)
+    stdio_session_check_done (session);
+  else if (session_get_backlog (&session->session) > MAX_BACKLOG)
+    session->paused = TRUE;
+  else
+    stdio_session_read_next (session);
+}
+
+static void
+stdio_session_read_next (StdioSession *session)
+{
+  session->reading = TRUE;
+  g_input_stream_read_bytes_async (session->input, READ_SIZE, G_PRIORITY_DEFAULT,
+                                   session->read_cancellable, on_stdio_read, session);
+}
+
+static gboolean
+on_stdio_cancelled (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  StdioSession *session = user_data;
+
+  g_clear_pointer (&session->cancelled_source, g_source_unref);
+  stdio_session_fail (session, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                    "Operation was cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
 /* GObject */
 
 static void
@@ -1334,6 +1664,11 @@ mcp_sse_demo_server_dispose (GObject *object)
           sse_session_free (session);
         }
     }
+
+  /* A stdio session's task holds the server: only an explicit dispose
+   * comes here while one runs. It returns once its streams are done. */
+  for (GList *l = self->stdio_sessions.head; l != NULL; l = l->next)
+    session_end (l->data);
 
   if (self->listener != NULL)
     {
@@ -1437,6 +1772,7 @@ mcp_sse_demo_server_init (McpSseDemoServer *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->sessions = g_hash_table_new (g_str_hash, g_str_equal);
+  g_queue_init (&self->stdio_sessions);
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                              (GDestroyNotify) connection_free);
   self->batch_writes = TRUE;
@@ -1588,5 +1924,59 @@ mcp_sse_demo_server_close_sessions (McpSseDemoServer *self)
   sessions = g_hash_table_get_values (self->sessions);
   for (GList *l = sessions; l != NULL; l = l->next)
     session_end (&((SseSession *) l->data)->session);
+
+  for (GList *l = self->stdio_sessions.head; l != NULL; l = l->next)
+    session_end (l->data);
 }
 
+void
+mcp_sse_demo_server_serve_stdio_async (McpSseDemoServer    *self,
+                                       GInputStream        *input,
+                                       GOutputStream       *output,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  StdioSession *session;
+
+  g_return_if_fail (MCP_SSE_IS_DEMO_SERVER (self));
+  g_return_if_fail (G_IS_INPUT_STREAM (input));
+  g_return_if_fail (G_IS_OUTPUT_STREAM (output));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  session = g_new0 (StdioSession, 1);
+  session_init (&session->session, self, &stdio_wire, self->batch_writes);
+  session->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (session->task, mcp_sse_demo_server_serve_stdio_async);
+  session->input = g_object_ref (input);
+  session->output = g_object_ref (output);
+  session->read_cancellable = g_cancellable_new ();
+  session->cancellable = g_cancellable_new ();
+  session->line = g_byte_array_new ();
+  g_queue_init (&session->pending);
+  g_queue_push_tail (&self->stdio_sessions, session);
+  server_count_session (self, 1);
+
+  if (cancellable != NULL)
+    {
+      session->cancelled_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (session->cancelled_source, G_SOURCE_FUNC (on_stdio_cancelled),
+                             session, NULL);
+      g_source_attach (session->cancelled_source, self->context);
+    }
+
+  stdio_session_read_next (session);
+}
+
+gboolean
+mcp_sse_demo_server_serve_stdio_finish (McpSseDemoServer  *self,
+                                        GAsyncResult      *result,
+                                        GError           **error)
+{
+  g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        mcp_sse_demo_server_serve_stdio_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
