@@ -3,13 +3,17 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
 #include <mcp-sse/mcp-sse.h>
 
 #include "mcp-sse-demo-server.h"
@@ -37,6 +41,7 @@ typedef enum {
 
 static gboolean opt_demo;
 static gboolean opt_demo_server;
+static gboolean opt_stdio;
 static int opt_port;
 static char **opt_headers;
 static char *opt_bearer;
@@ -64,6 +69,8 @@ static const GOptionEntry option_entries[] = {
     "Run the demo server in this process and talk to it (the URL is left out)", NULL },
   { "demo-server", 0, 0, G_OPTION_ARG_NONE, &opt_demo_server,
     "Only run the demo server: print its URL, serve until interrupted", NULL },
+  { "stdio", 0, 0, G_OPTION_ARG_NONE, &opt_stdio,
+    "With --demo-server: serve one session on stdin and stdout, a JSON-RPC message per line, until the end of stdin", NULL },
   { "port", 0, 0, G_OPTION_ARG_INT, &opt_port,
     "The demo server's port (default: any free port)", "N" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version,
@@ -103,6 +110,7 @@ typedef struct
   McpSseDemoServer *demo_server;
   McpSseConnectionManager *manager;
   McpSseClient *client;
+  GCancellable *cancellable;  /* the demo server's stdio session */
 
   gboolean progress_shown;
 } Tool;
@@ -639,6 +647,13 @@ on_interrupt (gpointer user_data)
 {
   Tool *tool = user_data;
 
+  /* The stdio session ends with the line it is writing. */
+  if (tool->cancellable != NULL)
+    {
+      g_cancellable_cancel (tool->cancellable);
+      return G_SOURCE_CONTINUE;
+    }
+
   /* Ending a listen is what Ctrl-C is for. */
   finish (tool, tool->command == COMMAND_LISTEN ? EXIT_OK : EXIT_INTERRUPTED);
   return G_SOURCE_CONTINUE;
@@ -867,6 +882,81 @@ run_demo_server (Tool *tool)
   return tool->status;
 }
 
+static void
+on_stdio_served (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Tool *tool = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (mcp_sse_demo_server_serve_stdio_finish (MCP_SSE_DEMO_SERVER (source), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    finish (tool, EXIT_OK);
+  else
+    {
+      print_error ("the demo server's stdio session failed: %s", error->message);
+      finish (tool, EXIT_CONNECTION);
+    }
+}
+
+/* Makes @fd non-blocking when it is a pipe or a socket, so that a large
+ * write waits in the main loop, reading on, instead of blocking the
+ * process while its peer may be blocked writing to it. Returns the flags
+ * to restore, or -1 when nothing changed. A terminal or a file is left as
+ * it is: its description may be shared with the shell. */
+static int
+make_non_blocking (int fd)
+{
+  struct stat st;
+  int flags;
+
+  if (fstat (fd, &st) != 0 || !(S_ISFIFO (st.st_mode) || S_ISSOCK (st.st_mode)))
+    return -1;
+
+  flags = fcntl (fd, F_GETFL);
+  if (flags < 0 || (flags & O_NONBLOCK) != 0 || fcntl (fd, F_SETFL, flags | O_NONBLOCK) != 0)
+    return -1;
+
+  return flags;
+}
+
+static void
+restore_flags (int fd,
+               int flags)
+{
+  if (flags >= 0)
+    fcntl (fd, F_SETFL, flags);
+}
+
+/* Standard output carries the protocol and nothing else. */
+static int
+run_demo_server_stdio (Tool *tool)
+{
+  g_autoptr(GInputStream) input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  g_autoptr(GOutputStream) output = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  int stdin_flags = make_non_blocking (STDIN_FILENO);
+  int stdout_flags = make_non_blocking (STDOUT_FILENO);
+
+  /* GLib logs debug and info messages to stdout unless told otherwise. */
+  g_log_writer_default_set_use_stderr (TRUE);
+  /* A reader that goes away is a write error, not a signal. */
+  signal (SIGPIPE, SIG_IGN);
+
+  tool->demo_server = mcp_sse_demo_server_new ();
+  tool->cancellable = g_cancellable_new ();
+  g_unix_signal_add (SIGINT, on_interrupt, tool);
+  g_unix_signal_add (SIGTERM, on_interrupt, tool);
+  mcp_sse_demo_server_serve_stdio_async (tool->demo_server, input, output, tool->cancellable,
+                                         on_stdio_served, tool);
+  g_main_loop_run (tool->loop);
+
+  restore_flags (STDIN_FILENO, stdin_flags);
+  restore_flags (STDOUT_FILENO, stdout_flags);
+
+  return tool->status;
+}
+
 static int
 run_client (Tool *tool)
 {
@@ -913,6 +1003,7 @@ tool_clear (Tool *tool)
   g_clear_object (&tool->client);
   g_clear_object (&tool->manager);
   g_clear_object (&tool->demo_server);
+  g_clear_object (&tool->cancellable);
   g_clear_pointer (&tool->params, json_node_unref);
   g_clear_pointer (&tool->loop, g_main_loop_unref);
   g_free (tool->url);
@@ -946,6 +1037,10 @@ main (int   argc,
     return usage_error ("--demo and --demo-server exclude each other");
   if (opt_port != 0 && !opt_demo && !opt_demo_server)
     return usage_error ("--port is for --demo and --demo-server");
+  if (opt_stdio && !opt_demo_server)
+    return usage_error ("--stdio is for --demo-server");
+  if (opt_stdio && opt_port != 0)
+    return usage_error ("--port and --stdio exclude each other");
   if (opt_port < 0 || opt_port > G_MAXUINT16)
     return usage_error ("--port takes a port number from 0 to 65535");
 
@@ -955,6 +1050,8 @@ main (int   argc,
     {
       if (opt_arguments != NULL && opt_arguments[0] != NULL)
         status = usage_error ("--demo-server takes no arguments");
+      else if (opt_stdio)
+        status = run_demo_server_stdio (&tool);
       else
         status = run_demo_server (&tool);
     }

@@ -1,4 +1,13 @@
-/* mcp-sse-demo-server.c: a small MCP HTTP+SSE server on SoupServer
+/* mcp-sse-demo-server.c: a small MCP server, over HTTP+SSE on SoupServer
+ * or over stdio
+ *
+ * A Session holds what one client sees: its calls in progress and the
+ * frames not yet written. It knows nothing of the wire: it frames each
+ * message with the prefix and suffix of its SessionWire and hands whole
+ * frames to the wire's write(). The wire reports written bytes back with
+ * session_wrote(), and delivers what it reads to session_handle_message().
+ * Two wires: an SSE stream answered with POSTs (SseSession), and lines on
+ * a pair of streams (StdioSession).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -17,12 +26,17 @@
  * its next batch only when less than this is still waiting for the socket. */
 #define BATCH_SIZE (64 * 1024)
 
-/* A POST is refused (503) while its session has more unsent data than
- * this, so that a client that never reads cannot make us buffer forever. */
+/* A POST is refused (503), and a stdio session reads no further line,
+ * while the session has more unsent data than this, so that a client that
+ * never reads cannot make us buffer forever. */
 #define MAX_BACKLOG (8 * 1024 * 1024)
 
-/* The largest POST body, as in the TypeScript SDK's server. */
-#define MAX_POST_SIZE (4 * 1024 * 1024)
+/* The largest POST body, as in the TypeScript SDK's server, and the
+ * largest line of a stdio session. */
+#define MAX_MESSAGE_SIZE (4 * 1024 * 1024)
+
+/* What a stdio session reads at a time. */
+#define READ_SIZE (64 * 1024)
 
 /* Running slow and flood calls per session. */
 #define MAX_CALLS 64
@@ -87,20 +101,62 @@ typedef struct
   gsize size;
 } Call;
 
+/* How a session's frames travel. */
+typedef struct
+{
+  /* Each message is written as frame_start, its JSON text, frame_end. */
+  const char *frame_start;
+  const char *frame_end;
+  /* Takes @bytes, whole frames, to write after those it was given before;
+   * reports them with session_wrote() once written. */
+  void (*write) (Session *session,
+                 GBytes  *bytes);
+  /* Called once, when the session ends: no more frames come. The wire
+   * writes what it was given, then lets the session go. */
+  void (*end)   (Session *session);
+} SessionWire;
+
 struct _Session
 {
   McpSseDemoServer *server;
+  const SessionWire *wire;
+  GString *batch;            /* frames not yet handed to the wire */
+  gsize unwritten;           /* bytes handed to the wire, not yet written */
+  GQueue calls;
+  guint batch_writes : 1;
+  guint ending : 1;
+};
+
+/* A session on an SSE stream: the response to a GET /sse. */
+typedef struct
+{
+  Session session;
   char *id;
   SoupServerMessage *msg;
   SoupMessageBody *body;
-  GString *batch;            /* frames not yet handed to the body */
-  gsize unwritten;           /* bytes handed to the body, not yet written */
-  GQueue calls;
   GSource *hangup_watch;
-  guint batch_writes : 1;
   guint headers_written : 1;
-  guint ending : 1;
-};
+} SseSession;
+
+/* A session on a pair of streams, one JSON-RPC message per line. */
+typedef struct
+{
+  Session session;
+  GTask *task;
+  GInputStream *input;
+  GOutputStream *output;
+  GCancellable *read_cancellable;   /* cancelled when the session ends */
+  GCancellable *cancellable;        /* writes; cancelled with the task's */
+  GSource *cancelled_source;
+  GByteArray *line;                 /* the start of a line not yet complete */
+  GQueue pending;                   /* GBytes not yet written, the first being written */
+  GError *error;
+  guint reading : 1;
+  guint writing : 1;
+  guint flushing : 1;
+  guint paused : 1;                 /* not reading until the backlog drains */
+  guint discarding : 1;             /* skipping the rest of a line too long */
+} StdioSession;
 
 /* An accepted connection, while libsoup holds it. */
 typedef struct
@@ -119,7 +175,8 @@ struct _McpSseDemoServer
   GSocketListener *listener;
   GCancellable *accept_cancellable;
   GHashTable *connections;   /* remote address -> Connection */
-  GHashTable *sessions;      /* id -> Session, ending ones included */
+  GHashTable *sessions;      /* id -> SseSession, ending ones included */
+  GQueue stdio_sessions;     /* StdioSession, until their task returns */
   guint port;
   char *url;
   guint n_sessions;
@@ -140,7 +197,20 @@ G_DEFINE_FINAL_TYPE (McpSseDemoServer, mcp_sse_demo_server, G_TYPE_OBJECT)
 
 static void session_pump (Session *session);
 
-/* Writing the stream */
+/* Writing frames */
+
+static void
+session_init (Session           *session,
+              McpSseDemoServer  *server,
+              const SessionWire *wire,
+              gboolean           batch_writes)
+{
+  session->server = server;
+  session->wire = wire;
+  session->batch_writes = batch_writes;
+  session->batch = g_string_sized_new (256);
+  g_queue_init (&session->calls);
+}
 
 static void
 session_flush (Session *session)
@@ -153,12 +223,24 @@ session_flush (Session *session)
   session->unwritten += session->batch->len;
   bytes = g_string_free_to_bytes (session->batch);
   session->batch = g_string_sized_new (session->batch_writes ? BATCH_SIZE + 1024 : 256);
-  soup_message_body_append_bytes (session->body, bytes);
+  session->wire->write (session, bytes);
   g_bytes_unref (bytes);
+}
 
-  /* Before the headers are out, libsoup picks the chunk up by itself. */
-  if (session->headers_written)
-    soup_server_message_unpause (session->msg);
+/* The wire wrote @size bytes of what it was given. */
+static void
+session_wrote (Session *session,
+               gsize    size)
+{
+  session->unwritten -= MIN (size, session->unwritten);
+  session_pump (session);
+}
+
+/* Bytes framed but not written yet. */
+static gsize
+session_get_backlog (Session *session)
+{
+  return session->unwritten + session->batch->len;
 }
 
 /* Called after each frame appended to session->batch. */
@@ -176,9 +258,9 @@ session_send (Session  *session,
   if (session->ending)
     return;
 
-  g_string_append (session->batch, "event: message\ndata: ");
+  g_string_append (session->batch, session->wire->frame_start);
   mcp_sse_json_writer_append (session->batch, message, FALSE);
-  g_string_append (session->batch, "\n\n");
+  g_string_append (session->batch, session->wire->frame_end);
   session_frame_done (session);
 }
 
@@ -371,17 +453,8 @@ session_drop_calls (Session *session)
     call_free (call);
 }
 
-static void
-session_stop_watching (Session *session)
-{
-  if (session->hangup_watch != NULL)
-    {
-      g_source_destroy (session->hangup_watch);
-      g_clear_pointer (&session->hangup_watch, g_source_unref);
-    }
-}
-
-/* Ends the stream cleanly; the session is freed once libsoup is done. */
+/* Ends the session cleanly: calls in progress are dropped, the frames
+ * already made are written; the wire frees the session when it is done. */
 static void
 session_end (Session *session)
 {
@@ -391,39 +464,88 @@ session_end (Session *session)
   session_flush (session);
   session->ending = TRUE;
   session_drop_calls (session);
-  session_stop_watching (session);
-  soup_message_body_complete (session->body);
-  soup_server_message_unpause (session->msg);
+  session->wire->end (session);
   server_count_session (session->server, -1);
 }
 
+/* Frees what session_init() made. */
 static void
-session_free (Session *session)
+session_clear (Session *session)
 {
   session_drop_calls (session);
-  session_stop_watching (session);
+  g_string_free (session->batch, TRUE);
+}
+
+/* The SSE wire: frames are `message` events of the GET's response body,
+ * written as libsoup drains them. */
+
+static void
+sse_session_stop_watching (SseSession *session)
+{
+  if (session->hangup_watch != NULL)
+    {
+      g_source_destroy (session->hangup_watch);
+      g_clear_pointer (&session->hangup_watch, g_source_unref);
+    }
+}
+
+static void
+sse_session_write (Session *session,
+                   GBytes  *bytes)
+{
+  SseSession *sse = (SseSession *) session;
+
+  soup_message_body_append_bytes (sse->body, bytes);
+
+  /* Before the headers are out, libsoup picks the chunk up by itself. */
+  if (sse->headers_written)
+    soup_server_message_unpause (sse->msg);
+}
+
+/* The session is freed once libsoup is done. */
+static void
+sse_session_end (Session *session)
+{
+  SseSession *sse = (SseSession *) session;
+
+  sse_session_stop_watching (sse);
+  soup_message_body_complete (sse->body);
+  soup_server_message_unpause (sse->msg);
+}
+
+static const SessionWire sse_wire = {
+  .frame_start = "event: message\ndata: ",
+  .frame_end = "\n\n",
+  .write = sse_session_write,
+  .end = sse_session_end,
+};
+
+static void
+sse_session_free (SseSession *session)
+{
+  session_clear (&session->session);
+  sse_session_stop_watching (session);
   g_signal_handlers_disconnect_by_data (session->msg, session);
   g_clear_object (&session->msg);
-  g_string_free (session->batch, TRUE);
   g_free (session->id);
   g_free (session);
 }
 
 static void
 on_finished (SoupServerMessage *msg,
-             Session           *session)
+             SseSession        *session)
 {
-  McpSseDemoServer *self = session->server;
+  McpSseDemoServer *self = session->session.server;
 
-  if (!session->ending)
+  if (!session->session.ending)
     server_count_session (self, -1);
   g_hash_table_remove (self->sessions, session->id);
-  session_free (session);
+  sse_session_free (session);
 }
 
 static void
 on_wrote_headers (SoupServerMessage *msg,
-                  Session           *session)
+                  SseSession        *session)
 {
   session->headers_written = TRUE;
 }
@@ -431,10 +553,9 @@ on_wrote_headers (SoupServerMessage *msg,
 static void
 on_wrote_body_data (SoupServerMessage *msg,
                     guint              chunk_size,
-                    Session           *session)
+                    SseSession        *session)
 {
-  session->unwritten -= MIN (chunk_size, session->unwritten);
-  session_pump (session);
+  session_wrote (&session->session, chunk_size);
 }
 
 /* While a stream waits for something to send, libsoup does not read its
@@ -444,7 +565,7 @@ on_socket_condition (GSocket      *socket,
                      GIOCondition  condition,
                      gpointer      user_data)
 {
-  Session *session = user_data;
+  SseSession *session = user_data;
   char byte;
   gssize n;
 
@@ -455,7 +576,7 @@ on_socket_condition (GSocket      *socket,
   g_clear_pointer (&session->hangup_watch, g_source_unref);
   /* n > 0: the client sent more bytes; not ours to read, stop watching. */
   if (n <= 0)
-    session_end (session);
+    session_end (&session->session);
 
   return G_SOURCE_REMOVE;
 }
@@ -577,16 +698,17 @@ server_accept_next (McpSseDemoServer *self)
 }
 
 static void
-session_watch_socket (Session *session)
+sse_session_watch_socket (SseSession *session)
 {
-  GSocket *socket = server_lookup_socket (session->server, session->msg);
+  McpSseDemoServer *self = session->session.server;
+  GSocket *socket = server_lookup_socket (self, session->msg);
 
   if (socket == NULL)
     return;
 
   session->hangup_watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (session->hangup_watch, G_SOURCE_FUNC (on_socket_condition), session, NULL);
-  g_source_attach (session->hangup_watch, session->server->context);
+  g_source_attach (session->hangup_watch, self->context);
 }
 
 /* Tools */
@@ -765,7 +887,7 @@ flood_write_one (Call *call)
   gsize start, length;
 
   call->done++;
-  g_string_append (batch, "event: message\ndata: ");
+  g_string_append (batch, call->session->wire->frame_start);
   start = batch->len;
   g_string_append_printf (batch,
                           "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
@@ -780,7 +902,8 @@ flood_write_one (Call *call)
       g_string_set_size (batch, batch->len + padding);
       memset (batch->str + batch->len - padding, 'x', padding);
     }
-  g_string_append (batch, "\"}}}\n\n");
+  g_string_append (batch, "\"}}}");
+  g_string_append (batch, call->session->wire->frame_end);
   session_frame_done (call->session);
 }
 
@@ -1032,6 +1155,23 @@ session_handle_message (Session  *session,
                          params != NULL ? json_node_get_object (params) : NULL);
 }
 
+/* One JSON-RPC message as the client sent it, or NULL when @data is not
+ * one JSON text in UTF-8. */
+static JsonNode *
+parse_message (const char *data,
+               gsize       length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (!g_utf8_validate (data, length, NULL) ||
+      !json_parser_load_from_data (parser, data, length, NULL))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  return root != NULL ? json_node_ref (root) : NULL;
+}
+
 /* HTTP */
 
 static void
@@ -1064,6 +1204,7 @@ handle_sse (McpSseDemoServer  *self,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   guint64 flood_count, flood_size, batch_writes;
+  SseSession *sse;
   Session *session;
 
   if (!get_query_count (query, "flood", 0, MAX_FLOOD_COUNT, &flood_count) ||
@@ -1074,30 +1215,28 @@ handle_sse (McpSseDemoServer  *self,
       return;
     }
 
-  session = g_new0 (Session, 1);
-  session->server = self;
-  session->id = g_uuid_string_random ();
-  session->msg = g_object_ref (msg);
-  session->body = soup_server_message_get_response_body (msg);
-  session->batch_writes = batch_writes != 0;
-  session->batch = g_string_sized_new (256);
-  g_queue_init (&session->calls);
-  g_hash_table_insert (self->sessions, session->id, session);
+  sse = g_new0 (SseSession, 1);
+  session = &sse->session;
+  session_init (session, self, &sse_wire, batch_writes != 0);
+  sse->id = g_uuid_string_random ();
+  sse->msg = g_object_ref (msg);
+  sse->body = soup_server_message_get_response_body (msg);
+  g_hash_table_insert (self->sessions, sse->id, sse);
   server_count_session (self, 1);
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
-  soup_message_body_set_accumulate (session->body, FALSE);
+  soup_message_body_set_accumulate (sse->body, FALSE);
 
-  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), session);
-  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), session);
-  g_signal_connect (msg, "finished", G_CALLBACK (on_finished), session);
-  session_watch_socket (session);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), sse);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), sse);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_finished), sse);
+  sse_session_watch_socket (sse);
 
   g_string_append_printf (session->batch, "event: endpoint\ndata: /message?sessionId=%s\n\n",
-                          session->id);
+                          sse->id);
   session_flush (session);
 
   if (query != NULL && g_hash_table_contains (query, "flood"))
@@ -1118,8 +1257,9 @@ handle_message_post (McpSseDemoServer  *self,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *session_id = query != NULL ? g_hash_table_lookup (query, "sessionId") : NULL;
   const char *content_type = soup_message_headers_get_content_type (headers, NULL);
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) message = NULL;
   g_autoptr(GBytes) body = NULL;
+  SseSession *sse;
   Session *session;
 
   if (session_id == NULL)
@@ -1128,7 +1268,8 @@ handle_message_post (McpSseDemoServer  *self,
       return;
     }
 
-  session = g_hash_table_lookup (self->sessions, session_id);
+  sse = g_hash_table_lookup (self->sessions, session_id);
+  session = sse != NULL ? &sse->session : NULL;
   if (session == NULL || session->ending)
     {
       respond_text (msg, SOUP_STATUS_NOT_FOUND, "Unknown session\n");
@@ -1142,29 +1283,27 @@ handle_message_post (McpSseDemoServer  *self,
     }
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  if (g_bytes_get_size (body) > MAX_POST_SIZE)
+  if (g_bytes_get_size (body) > MAX_MESSAGE_SIZE)
     {
       respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "The message is larger than 4 MiB\n");
       return;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!g_utf8_validate (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
-      json_parser_get_root (parser) == NULL)
+  message = parse_message (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (message == NULL)
     {
       respond_text (msg, SOUP_STATUS_BAD_REQUEST, "Invalid JSON\n");
       return;
     }
 
-  if (session->unwritten + session->batch->len > MAX_BACKLOG)
+  if (session_get_backlog (session) > MAX_BACKLOG)
     {
       respond_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "The session's stream is not being read\n");
       return;
     }
 
   respond_text (msg, SOUP_STATUS_ACCEPTED, "Accepted");
-  session_handle_message (session, json_parser_get_root (parser));
+  session_handle_message (session, message);
   session_flush (session);
 }
 
@@ -1204,6 +1343,308 @@ on_request (SoupServer        *server,
     respond_text (msg, SOUP_STATUS_NOT_FOUND, "Not found\n");
 }
 
+/* Stdio: frames are lines on the output stream, messages lines of the
+ * input stream. The session ends at the end of the input, on an error of
+ * either stream, on cancellation or on mcp_sse_demo_server_close_sessions();
+ * its task returns once the last write and a flush are done. */
+
+static void stdio_session_read_next (StdioSession *session);
+static void stdio_session_write_next (StdioSession *session);
+static void stdio_session_check_done (StdioSession *session);
+
+/* Keeps the first error only: the one that ended the session. */
+static void
+stdio_session_fail (StdioSession *session,
+                    GError       *error)
+{
+  GBytes *in_flight;
+
+  if (session->error == NULL)
+    session->error = error;
+  else
+    g_error_free (error);
+
+  g_cancellable_cancel (session->read_cancellable);
+  g_cancellable_cancel (session->cancellable);
+
+  /* The write in flight still reads its bytes. */
+  in_flight = session->writing ? g_queue_pop_head (&session->pending) : NULL;
+  g_queue_clear_full (&session->pending, (GDestroyNotify) g_bytes_unref);
+  if (in_flight != NULL)
+    g_queue_push_head (&session->pending, in_flight);
+  session_end (&session->session);
+  stdio_session_check_done (session);
+}
+
+static void
+stdio_session_write (Session *session,
+                     GBytes  *bytes)
+{
+  StdioSession *stdio = (StdioSession *) session;
+
+  if (stdio->error != NULL)
+    return;
+
+  g_queue_push_tail (&stdio->pending, g_bytes_ref (bytes));
+  stdio_session_write_next (stdio);
+}
+
+static void
+stdio_session_end (Session *session)
+{
+  StdioSession *stdio = (StdioSession *) session;
+
+  /* Nothing read from now on is answered. */
+  g_cancellable_cancel (stdio->read_cancellable);
+}
+
+static const SessionWire stdio_wire = {
+  .frame_start = "",
+  .frame_end = "\n",
+  .write = stdio_session_write,
+  .end = stdio_session_end,
+};
+
+static void
+stdio_session_free (StdioSession *session)
+{
+  g_assert (!session->reading && !session->writing && !session->flushing);
+
+  session_clear (&session->session);
+  if (session->cancelled_source != NULL)
+    {
+      g_source_destroy (session->cancelled_source);
+      g_source_unref (session->cancelled_source);
+    }
+  g_queue_clear_full (&session->pending, (GDestroyNotify) g_bytes_unref);
+  g_byte_array_unref (session->line);
+  g_clear_error (&session->error);
+  g_object_unref (session->read_cancellable);
+  g_object_unref (session->cancellable);
+  g_object_unref (session->input);
+  g_object_unref (session->output);
+  g_free (session);
+}
+
+static void
+on_stdio_flushed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  StdioSession *session = user_data;
+  McpSseDemoServer *self = session->session.server;
+  g_autoptr(GTask) task = g_steal_pointer (&session->task);
+  GError *error = NULL;
+
+  session->flushing = FALSE;
+  if (!g_output_stream_flush_finish (G_OUTPUT_STREAM (source), result, &error) &&
+      session->error == NULL)
+    session->error = error;
+  else
+    g_clear_error (&error);
+
+  error = g_steal_pointer (&session->error);
+  g_queue_remove (&self->stdio_sessions, session);
+  stdio_session_free (session);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Once the session has ended and nothing is in flight, flushes the
+ * output; the task returns after that. */
+static void
+stdio_session_check_done (StdioSession *session)
+{
+  if (!session->session.ending || session->reading || session->writing ||
+      session->flushing || !g_queue_is_empty (&session->pending) || session->task == NULL)
+    return;
+
+  session->flushing = TRUE;
+  g_output_stream_flush_async (session->output, G_PRIORITY_DEFAULT, session->cancellable,
+                               on_stdio_flushed, session);
+}
+
+static void
+on_stdio_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  StdioSession *session = user_data;
+  GError *error = NULL;
+  GBytes *bytes;
+  gsize size;
+
+  session->writing = FALSE;
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      stdio_session_fail (session, error);
+      return;
+    }
+
+  bytes = g_queue_pop_head (&session->pending);
+  size = g_bytes_get_size (bytes);
+  g_bytes_unref (bytes);
+
+  session_wrote (&session->session, size);
+  stdio_session_write_next (session);
+
+  if (session->paused && !session->session.ending &&
+      session_get_backlog (&session->session) <= MAX_BACKLOG)
+    {
+      session->paused = FALSE;
+      stdio_session_read_next (session);
+    }
+
+  stdio_session_check_done (session);
+}
+
+static void
+stdio_session_write_next (StdioSession *session)
+{
+  GBytes *bytes = g_queue_peek_head (&session->pending);
+
+  if (session->writing || bytes == NULL)
+    return;
+
+  session->writing = TRUE;
+  g_output_stream_write_all_async (session->output,
+                                   g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   G_PRIORITY_DEFAULT, session->cancellable,
+                                   on_stdio_written, session);
+}
+
+/* Handles one line, without its newline. */
+static void
+stdio_session_handle_line (StdioSession *session,
+                           const char   *data,
+                           gsize         length)
+{
+  g_autoptr(JsonNode) message = NULL;
+
+  if (length > 0 && data[length - 1] == '\r')
+    length--;
+  if (length == 0)
+    return;
+
+  message = parse_message (data, length);
+  if (message == NULL)
+    session_reply_error (&session->session, NULL, -32700, "Parse error");
+  else
+    session_handle_message (&session->session, message);
+}
+
+/* Takes @length bytes of input: handles the lines they complete, and
+ * keeps the start of the next one. */
+static void
+stdio_session_feed (StdioSession *session,
+                    const char   *data,
+                    gsize         length)
+{
+  while (length > 0 && !session->session.ending)
+    {
+      const char *newline = memchr (data, '\n', length);
+      gsize piece = newline != NULL ? (gsize) (newline - data) : length;
+
+      if (!session->discarding && session->line->len + piece > MAX_MESSAGE_SIZE)
+        {
+          session_reply_error (&session->session, NULL, -32600,
+                               "Invalid Request: the message is larger than 4 MiB");
+          g_byte_array_set_size (session->line, 0);
+          session->discarding = TRUE;
+        }
+
+      if (newline == NULL)
+        {
+          if (!session->discarding)
+            g_byte_array_append (session->line, (const guint8 *) data, piece);
+          return;
+        }
+
+      if (session->discarding)
+        session->discarding = FALSE;
+      else if (session->line->len == 0)
+        stdio_session_handle_line (session, data, piece);
+      else
+        {
+          g_byte_array_append (session->line, (const guint8 *) data, piece);
+          stdio_session_handle_line (session, (const char *) session->line->data,
+                                     session->line->len);
+          g_byte_array_set_size (session->line, 0);
+        }
+
+      data += piece + 1;
+      length -= piece + 1;
+    }
+}
+
+static void
+on_stdio_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  StdioSession *session = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  session->reading = FALSE;
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (bytes == NULL)
+    {
+      if (session->session.ending && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_error_free (error);
+          stdio_session_check_done (session);
+        }
+      else
+        stdio_session_fail (session, error);
+      return;
+    }
+
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      /* The end of the input: a last line without its newline counts. */
+      if (session->line->len > 0 && !session->discarding)
+        stdio_session_handle_line (session, (const char *) session->line->data,
+                                   session->line->len);
+      session_end (&session->session);
+      stdio_session_check_done (session);
+      return;
+    }
+
+  stdio_session_feed (session, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  session_flush (&session->session);
+
+  if (session->session.ending)
+    stdio_session_check_done (session);
+  else if (session_get_backlog (&session->session) > MAX_BACKLOG)
+    session->paused = TRUE;
+  else
+    stdio_session_read_next (session);
+}
+
+static void
+stdio_session_read_next (StdioSession *session)
+{
+  session->reading = TRUE;
+  g_input_stream_read_bytes_async (session->input, READ_SIZE, G_PRIORITY_DEFAULT,
+                                   session->read_cancellable, on_stdio_read, session);
+}
+
+static gboolean
+on_stdio_cancelled (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  StdioSession *session = user_data;
+
+  g_clear_pointer (&session->cancelled_source, g_source_unref);
+  stdio_session_fail (session, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                    "Operation was cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
 /* GObject */
 
 static void
@@ -1214,15 +1655,20 @@ mcp_sse_demo_server_dispose (GObject *object)
   if (self->sessions != NULL)
     {
       GHashTableIter iter;
-      Session *session;
+      SseSession *session;
 
       g_hash_table_iter_init (&iter, self->sessions);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
         {
           g_hash_table_iter_steal (&iter);
-          session_free (session);
+          sse_session_free (session);
         }
     }
+
+  /* A stdio session's task holds the server: only an explicit dispose
+   * comes here while one runs. It returns once its streams are done. */
+  for (GList *l = self->stdio_sessions.head; l != NULL; l = l->next)
+    session_end (l->data);
 
   if (self->listener != NULL)
     {
@@ -1326,6 +1772,7 @@ mcp_sse_demo_server_init (McpSseDemoServer *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->sessions = g_hash_table_new (g_str_hash, g_str_equal);
+  g_queue_init (&self->stdio_sessions);
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                              (GDestroyNotify) connection_free);
   self->batch_writes = TRUE;
@@ -1476,5 +1923,60 @@ mcp_sse_demo_server_close_sessions (McpSseDemoServer *self)
 
   sessions = g_hash_table_get_values (self->sessions);
   for (GList *l = sessions; l != NULL; l = l->next)
+    session_end (&((SseSession *) l->data)->session);
+
+  for (GList *l = self->stdio_sessions.head; l != NULL; l = l->next)
     session_end (l->data);
+}
+
+void
+mcp_sse_demo_server_serve_stdio_async (McpSseDemoServer    *self,
+                                       GInputStream        *input,
+                                       GOutputStream       *output,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  StdioSession *session;
+
+  g_return_if_fail (MCP_SSE_IS_DEMO_SERVER (self));
+  g_return_if_fail (G_IS_INPUT_STREAM (input));
+  g_return_if_fail (G_IS_OUTPUT_STREAM (output));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  session = g_new0 (StdioSession, 1);
+  session_init (&session->session, self, &stdio_wire, self->batch_writes);
+  session->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (session->task, mcp_sse_demo_server_serve_stdio_async);
+  session->input = g_object_ref (input);
+  session->output = g_object_ref (output);
+  session->read_cancellable = g_cancellable_new ();
+  session->cancellable = g_cancellable_new ();
+  session->line = g_byte_array_new ();
+  g_queue_init (&session->pending);
+  g_queue_push_tail (&self->stdio_sessions, session);
+  server_count_session (self, 1);
+
+  if (cancellable != NULL)
+    {
+      session->cancelled_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (session->cancelled_source, G_SOURCE_FUNC (on_stdio_cancelled),
+                             session, NULL);
+      g_source_attach (session->cancelled_source, self->context);
+    }
+
+  stdio_session_read_next (session);
+}
+
+gboolean
+mcp_sse_demo_server_serve_stdio_finish (McpSseDemoServer  *self,
+                                        GAsyncResult      *result,
+                                        GError           **error)
+{
+  g_return_val_if_fail (MCP_SSE_IS_DEMO_SERVER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        mcp_sse_demo_server_serve_stdio_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

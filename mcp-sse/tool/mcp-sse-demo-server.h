@@ -1,5 +1,5 @@
-/* mcp-sse-demo-server.h: a small MCP HTTP+SSE server for the tool, tests,
- * examples and benchmarks
+/* mcp-sse-demo-server.h: a small MCP server, over HTTP+SSE or stdio, for
+ * the tool, tests, examples and benchmarks
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * McpSseDemoServer:
  *
  * An MCP server speaking the HTTP+SSE transport of the 2024-11-05
- * specification, built on SoupServer. It is not part of libmcp-sse: the
+ * specification, built on SoupServer, and the stdio transport on any pair
+ * of streams. It is not part of libmcp-sse: the
  * `mcp-sse` tool (`--demo`, `--demo-server`), the tests, the examples and
  * the benchmarks link it from a static library.
  *
@@ -31,6 +32,13 @@ G_BEGIN_DECLS
  *   id, a bad content type or a body that is not JSON, 404 for an unknown
  *   session, 413 for a body over 4 MiB, 503 while the session has more
  *   than 8 MiB of unsent data.
+ * - mcp_sse_demo_server_serve_stdio_async() serves one session on a pair
+ *   of streams (the `mcp-sse --demo-server --stdio` command: its standard
+ *   input and output): one JSON-RPC message per line each way, UTF-8,
+ *   `\n` ending each line (a `\r` before it is ignored, and so are empty
+ *   lines). A line that is not JSON is answered with error -32700, one
+ *   over 4 MiB with -32600, and the session goes on. Reading stops while
+ *   more than 8 MiB are waiting to be written.
  * - Methods: `initialize`, `notifications/initialized`, `ping`,
  *   `logging/setLevel`, `tools/list`, `tools/call`, and
  *   `notifications/cancelled`, which stops a running `slow` or `flood`
@@ -102,7 +110,28 @@ void              mcp_sse_demo_server_set_batch_writes  (McpSseDemoServer  *self
 guint             mcp_sse_demo_server_get_n_sessions    (McpSseDemoServer  *self);
 
 /* Ends every session's stream cleanly (the last chunk is written after
- * whatever is queued); calls in progress are dropped without a response. */
+ * whatever is queued); calls in progress are dropped without a response.
+ * A stdio session stops reading and finishes as at the end of its input. */
 void              mcp_sse_demo_server_close_sessions    (McpSseDemoServer  *self);
+
+/* Serves one MCP session over @input and @output, a line per message,
+ * until the end of @input, mcp_sse_demo_server_close_sessions(), an error
+ * of either stream, or @cancellable. The session counts in "n-sessions".
+ * At the end, calls in progress are dropped without a response; what was
+ * already answered is written (whole lines) and @output is flushed, then
+ * the operation completes: successfully at the end of @input or on
+ * mcp_sse_demo_server_close_sessions(), otherwise with the stream's error or
+ * G_IO_ERROR_CANCELLED. The streams are neither closed nor used after it.
+ * Call it on the server's main context, and run that context meanwhile.
+ * Only one operation may use a given pair of streams at a time. */
+void              mcp_sse_demo_server_serve_stdio_async  (McpSseDemoServer    *self,
+                                                          GInputStream        *input,
+                                                          GOutputStream       *output,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean          mcp_sse_demo_server_serve_stdio_finish (McpSseDemoServer    *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 
 G_END_DECLS

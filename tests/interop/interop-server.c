@@ -2,20 +2,25 @@
  * interop tests
  *
  * The servers are node programs from tests/interop (`npm ci` there
- * installs them).  Each listens on 127.0.0.1 port 0 and prints
- * `LISTENING <port>` once it accepts connections, so no test guesses a
- * free port.
+ * installs them).  Each HTTP server listens on 127.0.0.1 port 0 and
+ * prints `LISTENING <port>` once it accepts connections, so no test
+ * guesses a free port.  The stdio peers open no port at all.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "interop-server.h"
 
 #define EVERYTHING_SCRIPT "node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 #define SDK_PACKAGE "node_modules/@modelcontextprotocol/sdk/package.json"
+#define FILESYSTEM_SCRIPT "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js"
+#define MEMORY_SCRIPT "node_modules/@modelcontextprotocol/server-memory/dist/index.js"
 
 struct _InteropServer
 {
@@ -55,7 +60,8 @@ interop_is_ready (char **reason)
       return FALSE;
     }
 
-  if (!interop_file_exists (EVERYTHING_SCRIPT) || !interop_file_exists (SDK_PACKAGE))
+  if (!interop_file_exists (EVERYTHING_SCRIPT) || !interop_file_exists (SDK_PACKAGE) ||
+      !interop_file_exists (FILESYSTEM_SCRIPT) || !interop_file_exists (MEMORY_SCRIPT))
     {
       *reason = g_strdup ("the node servers are not installed (run `npm ci` in tests/interop)");
       return FALSE;
@@ -322,4 +328,149 @@ interop_server_free (InteropServer *server)
   g_object_unref (server->cancellable);
   g_free (server->url);
   g_free (server);
+}
+
+/* Stdio peers */
+
+struct _InteropStdioPeer
+{
+  InteropStdioPeerKind kind;
+  char *directory;
+  GStrv argv;
+  GStrv envp;
+};
+
+static const struct
+{
+  const char *name;
+  const char *server_name;
+  const char *script;
+} stdio_peers[] = {
+  [INTEROP_STDIO_PEER_EVERYTHING] = { "server-everything", "mcp-servers/everything", EVERYTHING_SCRIPT },
+  [INTEROP_STDIO_PEER_FILESYSTEM] = { "server-filesystem", "secure-filesystem-server", FILESYSTEM_SCRIPT },
+  [INTEROP_STDIO_PEER_MEMORY] = { "server-memory", "memory-server", MEMORY_SCRIPT },
+};
+
+InteropStdioPeer *
+interop_stdio_peer_new (InteropStdioPeerKind kind)
+{
+  InteropStdioPeer *peer = g_new0 (InteropStdioPeer, 1);
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autofree char *script = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *memory_file = NULL;
+
+  g_assert_cmpint (kind, <, G_N_ELEMENTS (stdio_peers));
+  g_assert_nonnull (node);
+
+  peer->kind = kind;
+  peer->directory = g_dir_make_tmp ("mcp-sse-interop-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  file = g_build_filename (peer->directory, INTEROP_STDIO_FILE_NAME, NULL);
+  g_file_set_contents (file, INTEROP_STDIO_FILE_TEXT, -1, &error);
+  g_assert_no_error (error);
+
+  peer->envp = g_get_environ ();
+  peer->envp = g_environ_unsetenv (peer->envp, "NODE_OPTIONS");
+
+  script = g_test_build_filename (G_TEST_DIST, stdio_peers[kind].script, NULL);
+  g_strv_builder_add_many (argv, node, script, NULL);
+
+  switch (kind)
+    {
+    case INTEROP_STDIO_PEER_EVERYTHING:
+      g_strv_builder_add (argv, "stdio");
+      break;
+    case INTEROP_STDIO_PEER_FILESYSTEM:
+      g_strv_builder_add (argv, peer->directory);
+      break;
+    case INTEROP_STDIO_PEER_MEMORY:
+      memory_file = g_build_filename (peer->directory, INTEROP_STDIO_MEMORY_FILE_NAME, NULL);
+      peer->envp = g_environ_setenv (peer->envp, "MEMORY_FILE_PATH", memory_file, TRUE);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  peer->argv = g_strv_builder_end (argv);
+  return peer;
+}
+
+/* Removes @path and, for a directory, everything in it; symbolic links
+ * are removed, never followed. */
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      if (g_rmdir (path) != 0)
+        g_printerr ("cannot remove %s: %s\n", path, g_strerror (errno));
+    }
+  else if (g_unlink (path) != 0)
+    g_printerr ("cannot remove %s: %s\n", path, g_strerror (errno));
+}
+
+void
+interop_stdio_peer_free (InteropStdioPeer *peer)
+{
+  remove_tree (peer->directory);
+  g_free (peer->directory);
+  g_strfreev (peer->argv);
+  g_strfreev (peer->envp);
+  g_free (peer);
+}
+
+const char *
+interop_stdio_peer_get_name (InteropStdioPeer *peer)
+{
+  return stdio_peers[peer->kind].name;
+}
+
+const char *
+interop_stdio_peer_get_server_name (InteropStdioPeer *peer)
+{
+  return stdio_peers[peer->kind].server_name;
+}
+
+const char * const *
+interop_stdio_peer_get_argv (InteropStdioPeer *peer)
+{
+  return (const char * const *) peer->argv;
+}
+
+const char * const *
+interop_stdio_peer_get_environ (InteropStdioPeer *peer)
+{
+  return (const char * const *) peer->envp;
+}
+
+const char *
+interop_stdio_peer_get_directory (InteropStdioPeer *peer)
+{
+  return peer->directory;
+}
+
+GSubprocessLauncher *
+interop_stdio_peer_new_launcher (InteropStdioPeer *peer,
+                                 GSubprocessFlags  flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_environ (launcher, peer->envp);
+  g_subprocess_launcher_set_cwd (launcher, peer->directory);
+  test_launcher_die_with_parent (launcher);
+
+  return launcher;
 }

@@ -32,4 +32,45 @@ void           interop_server_kill            (InteropServer     *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InteropServer, interop_server_free)
 
+/* Third-party servers that speak MCP over stdio: the command that runs
+ * one (node and the package's own bin script in node_modules) and what it
+ * needs around it. Each peer gets a new temporary directory, which is its
+ * working directory and the only place it may write:
+ * - server-filesystem is allowed that directory alone, which holds
+ *   INTEROP_STDIO_FILE_NAME with INTEROP_STDIO_FILE_TEXT in it;
+ * - server-memory keeps its graph in INTEROP_STDIO_MEMORY_FILE_NAME there
+ *   (MEMORY_FILE_PATH).
+ * Nothing is started: a test spawns the argv itself, with the environment
+ * of interop_stdio_peer_get_environ(), or with the launcher that
+ * interop_stdio_peer_new_launcher() sets up. */
+typedef enum
+{
+  INTEROP_STDIO_PEER_EVERYTHING,  /* @modelcontextprotocol/server-everything, stdio mode */
+  INTEROP_STDIO_PEER_FILESYSTEM,  /* @modelcontextprotocol/server-filesystem */
+  INTEROP_STDIO_PEER_MEMORY,      /* @modelcontextprotocol/server-memory */
+} InteropStdioPeerKind;
+
+#define INTEROP_STDIO_FILE_NAME "hello.txt"
+#define INTEROP_STDIO_FILE_TEXT "Hello from mcp-sse\n"
+#define INTEROP_STDIO_MEMORY_FILE_NAME "memory.jsonl"
+
+typedef struct _InteropStdioPeer InteropStdioPeer;
+
+InteropStdioPeer    *interop_stdio_peer_new           (InteropStdioPeerKind  kind);
+void                 interop_stdio_peer_free          (InteropStdioPeer     *peer);
+const char          *interop_stdio_peer_get_name      (InteropStdioPeer     *peer);
+/* The `name` of the peer's serverInfo. */
+const char          *interop_stdio_peer_get_server_name (InteropStdioPeer   *peer);
+const char * const  *interop_stdio_peer_get_argv      (InteropStdioPeer     *peer);
+/* The whole environment of the child: the test's, with NODE_OPTIONS unset
+ * and what the peer needs set. */
+const char * const  *interop_stdio_peer_get_environ   (InteropStdioPeer     *peer);
+const char          *interop_stdio_peer_get_directory (InteropStdioPeer     *peer);
+/* A launcher with @flags, that environment, that working directory, and
+ * children that die with the test. */
+GSubprocessLauncher *interop_stdio_peer_new_launcher  (InteropStdioPeer     *peer,
+                                                       GSubprocessFlags      flags);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InteropStdioPeer, interop_stdio_peer_free)
+
 G_END_DECLS
