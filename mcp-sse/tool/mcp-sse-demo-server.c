@@ -1832,7 +1832,11 @@ mcp_sse_demo_server_listen (McpSseDemoServer  *self,
     }
   socket_address = g_inet_socket_address_new (inet_address, port);
 
+  /* Many clients connect at once in the benchmarks: GLib's backlog of 10
+   * would overflow, and a connection whose handshake the kernel dropped
+   * is reset when the client writes. */
   listener = g_socket_listener_new ();
+  g_socket_listener_set_backlog (listener, 1024);
   if (!g_socket_listener_add_address (listener, socket_address, G_SOCKET_TYPE_STREAM,
                                       G_SOCKET_PROTOCOL_TCP, NULL, &effective_address, error) ||
       (self->keep_alive && !server_keep_connections_alive (self, inet_address, error)))
