@@ -101,6 +101,9 @@
  * anything. The process is always reaped; the main context of the
  * transport must keep running until then.
  *
+ * [property@Transport:protocol-version] is kept for the client's sake;
+ * stdio has no headers to carry it.
+ *
  * Since: 1.2
  */
 
