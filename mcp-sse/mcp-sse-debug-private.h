@@ -17,6 +17,7 @@ typedef enum
   MCP_SSE_DEBUG_HTTP      = 1 << 1,  /* "http": the HTTP exchange */
   MCP_SSE_DEBUG_SSE       = 1 << 2,  /* "sse": the events of a stream */
   MCP_SSE_DEBUG_JSONRPC   = 1 << 3,  /* "jsonrpc": the messages */
+  MCP_SSE_DEBUG_STDIO     = 1 << 4,  /* "stdio": server processes and their stderr */
 } McpSseDebugFlags;
 
 guint mcp_sse_debug_get_flags (void);

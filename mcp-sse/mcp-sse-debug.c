@@ -14,6 +14,7 @@ static const GDebugKey debug_keys[] = {
   { "http", MCP_SSE_DEBUG_HTTP },
   { "sse", MCP_SSE_DEBUG_SSE },
   { "jsonrpc", MCP_SSE_DEBUG_JSONRPC },
+  { "stdio", MCP_SSE_DEBUG_STDIO },
 };
 
 static guint

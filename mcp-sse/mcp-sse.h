@@ -18,6 +18,7 @@
 #include <mcp-sse/mcp-sse-authorizer.h>
 #include <mcp-sse/mcp-sse-bearer-authorizer.h>
 #include <mcp-sse/mcp-sse-connection-manager.h>
+#include <mcp-sse/mcp-sse-stdio-transport.h>
 #include <mcp-sse/mcp-sse-client.h>
 
 #undef MCP_SSE_INSIDE
