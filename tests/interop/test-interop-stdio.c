@@ -6,8 +6,9 @@
  * to answer with one line on its standard output; closing its standard
  * input ends it.
  *
- * Then McpSseClient talks to server-everything over McpSseStdioTransport:
- * tools, progress, a request from the server, resources and prompts.
+ * Then McpSseClient talks to them over McpSseStdioTransport: tools,
+ * progress, a request from the server, resources and prompts of
+ * server-everything; a megabyte each way through server-filesystem.
  * Every session ends with stop(),
  * after which the server must leave by itself, its input closed, and be
  * reaped; what it logged on its standard error must have reached
@@ -147,6 +148,13 @@ static const char *const everything_sampling_tools[] = {
   "trigger-sampling-request", "simulate-research-query", NULL,
 };
 
+static const char *const filesystem_tools[] = {
+  "read_file", "read_text_file", "read_media_file", "read_multiple_files", "write_file",
+  "edit_file", "create_directory", "list_directory", "list_directory_with_sizes",
+  "directory_tree", "move_file", "search_files", "get_file_info", "list_allowed_directories",
+  NULL,
+};
+
 static const PeerSpec everything_peer = {
   INTEROP_STDIO_PEER_EVERYTHING, "server-everything", NULL, "2.0.0",
   "Starting default (STDIO) server...", everything_tools,
@@ -155,6 +163,11 @@ static const PeerSpec everything_peer = {
 static const PeerSpec everything_sampling_peer = {
   INTEROP_STDIO_PEER_EVERYTHING, "server-everything", "{\"sampling\": {}}", "2.0.0",
   "Starting default (STDIO) server...", everything_sampling_tools,
+};
+
+static const PeerSpec filesystem_peer = {
+  INTEROP_STDIO_PEER_FILESYSTEM, "server-filesystem", NULL, "0.2.0",
+  "Secure MCP Filesystem Server running on stdio", filesystem_tools,
 };
 
 typedef struct
@@ -1014,6 +1027,223 @@ test_everything_prompts (Fixture       *f,
   g_assert_cmpstr (prompt_text (city_only), ==, "What's weather in Bern?");
 }
 
+/* server-filesystem */
+
+#define MEBIBYTE (1024 * 1024)
+
+/* The peer's directory as the server sees it: it resolves symbolic links
+ * in the paths it is given. */
+static char *
+real_directory (Fixture *f)
+{
+  char *resolved = realpath (interop_stdio_peer_get_directory (f->peer), NULL);
+  char *path;
+
+  g_assert_nonnull (resolved);
+  path = g_strdup (resolved);
+  free (resolved);
+  return path;
+}
+
+static GBytes *
+decode_strict_base64 (const char *text)
+{
+  gsize length = strlen (text);
+  guchar *data;
+  gsize i;
+
+  g_assert_cmpuint (length % 4, ==, 0);
+  for (i = 0; i < length; i++)
+    {
+      if (!g_ascii_isalnum (text[i]) && text[i] != '+' && text[i] != '/' &&
+          !(text[i] == '=' && i >= length - 2))
+        g_error ("byte %" G_GSIZE_FORMAT " of the data is not base64", i);
+    }
+
+  data = g_base64_decode (text, &length);
+  return g_bytes_new_take (data, length);
+}
+
+/* A mebibyte of random bytes, every value among them, written here and
+ * read through the server: read_media_file returns a file that is neither
+ * image nor audio as an embedded resource with a base64 blob. */
+static void
+test_filesystem_binary_file (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GRand) rand = test_rand_new ();
+  g_autofree guint8 *bytes = g_malloc (MEBIBYTE);
+  g_autofree char *path = g_build_filename (interop_stdio_peer_get_directory (f->peer), "random.bin", NULL);
+  g_autofree char *directory = real_directory (f);
+  g_autofree char *real_path = g_build_filename (directory, "random.bin", NULL);
+  g_autofree char *uri = g_filename_to_uri (real_path, NULL, NULL);
+  g_autoptr(JsonNode) arguments = json ("{}");
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *resource;
+  gsize i;
+
+  for (i = 0; i < MEBIBYTE; i += 4)
+    {
+      guint32 value = g_rand_int (rand);
+
+      memcpy (bytes + i, &value, 4);
+    }
+  /* All 256 values, whatever the seed. */
+  for (i = 0; i < 256; i++)
+    bytes[i * 4099] = (guint8) i;
+
+  g_file_set_contents (path, (const char *) bytes, MEBIBYTE, &error);
+  g_assert_no_error (error);
+
+  json_object_set_string_member (json_node_get_object (arguments), "path", path);
+  result = call_tool_node (f, "read_media_file", arguments);
+  g_assert_false (result_is_error (result));
+
+  resource = json_object_get_object_member (content_item (result, 0, "resource"), "resource");
+  g_assert_nonnull (resource);
+  g_assert_cmpstr (json_object_get_string_member (resource, "uri"), ==, uri);
+  g_assert_cmpstr (json_object_get_string_member (resource, "mimeType"), ==, "application/octet-stream");
+  read = decode_strict_base64 (json_object_get_string_member (resource, "blob"));
+  g_assert_cmpmem (g_bytes_get_data (read, NULL), g_bytes_get_size (read), bytes, MEBIBYTE);
+}
+
+/* A mebibyte of UTF-8 text of one to four bytes a character, with line
+ * ends, tabs, quotes, backslashes and U+2028 in it. */
+static char *
+varied_text (gsize length)
+{
+  static const char *const pieces[] = {
+    "a", "Z", "0", " ", "\n", "\r\n", "\t", "\"", "\\", "/", "{", "}", "\xc3\xa9", "\xc3\x9f",
+    "\xe2\x82\xac", "\xe2\x80\xa8", "\xe6\x97\xa5", "\xf0\x9f\x93\xa1", "\xf0\x9d\x84\x9e", "\x7f",
+  };
+  GString *text = g_string_sized_new (length);
+  guint i = 0;
+
+  while (text->len < length)
+    {
+      const char *piece = pieces[(i * 7 + i / 20) % G_N_ELEMENTS (pieces)];
+
+      if (text->len + strlen (piece) > length)
+        piece = "x";
+      g_string_append (text, piece);
+      i++;
+    }
+
+  g_assert_cmpuint (text->len, ==, length);
+  g_assert_true (g_utf8_validate (text->str, text->len, NULL));
+  return g_string_free (text, FALSE);
+}
+
+/* Text written through the server lands on disk byte for byte, and comes
+ * back the same through read_text_file. */
+static void
+test_filesystem_text_file (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *text = varied_text (MEBIBYTE);
+  g_autofree char *path = g_build_filename (interop_stdio_peer_get_directory (f->peer), "text.txt", NULL);
+  g_autofree char *written_message = g_strconcat ("Successfully wrote to ", path, NULL);
+  g_autofree char *on_disk = NULL;
+  g_autoptr(JsonNode) write_arguments = json ("{}");
+  g_autoptr(JsonNode) read_arguments = json ("{}");
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) read = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *read_text;
+  gsize length;
+
+  json_object_set_string_member (json_node_get_object (write_arguments), "path", path);
+  json_object_set_string_member (json_node_get_object (write_arguments), "content", text);
+  written = call_tool_node (f, "write_file", write_arguments);
+  g_assert_false (result_is_error (written));
+  g_assert_cmpstr (content_text (written, 0), ==, written_message);
+
+  g_file_get_contents (path, &on_disk, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (on_disk, length, text, MEBIBYTE);
+
+  json_object_set_string_member (json_node_get_object (read_arguments), "path", path);
+  read = call_tool_node (f, "read_text_file", read_arguments);
+  g_assert_false (result_is_error (read));
+  read_text = content_text (read, 0);
+  g_assert_cmpmem (read_text, strlen (read_text), text, MEBIBYTE);
+}
+
+static JsonNode *
+call_with_path (Fixture    *f,
+                const char *tool,
+                const char *path)
+{
+  g_autoptr(JsonNode) arguments = json ("{}");
+
+  json_object_set_string_member (json_node_get_object (arguments), "path", path);
+  return call_tool_node (f, tool, arguments);
+}
+
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The lines of a listing, sorted: the server lists in the order of the
+ * directory. */
+static char *
+sorted_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  qsort (lines, g_strv_length (lines), sizeof (char *), compare_strings);
+  return g_strjoinv ("\n", lines);
+}
+
+static void
+test_filesystem_list_directory (Fixture       *f,
+                                gconstpointer  data)
+{
+  const char *directory = interop_stdio_peer_get_directory (f->peer);
+  g_autofree char *subdirectory = g_build_filename (directory, "sub", NULL);
+  g_autofree char *hello = g_build_filename (directory, INTEROP_STDIO_FILE_NAME, NULL);
+  g_autofree char *notes = g_build_filename (subdirectory, "notes.txt", NULL);
+  g_autofree char *parent = g_path_get_dirname (directory);
+  g_autoptr(JsonNode) created = call_with_path (f, "create_directory", subdirectory);
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) listing = NULL;
+  g_autoptr(JsonNode) sub_listing = NULL;
+  g_autoptr(JsonNode) greeting = NULL;
+  g_autoptr(JsonNode) outside = NULL;
+  g_autoptr(JsonNode) arguments = json ("{\"content\": \"notes\\n\"}");
+  g_autofree char *created_message = g_strconcat ("Successfully created directory ", subdirectory, NULL);
+  g_autofree char *entries = NULL;
+
+  g_assert_cmpstr (content_text (created, 0), ==, created_message);
+  g_assert_true (g_file_test (subdirectory, G_FILE_TEST_IS_DIR));
+
+  json_object_set_string_member (json_node_get_object (arguments), "path", notes);
+  written = call_tool_node (f, "write_file", arguments);
+  g_assert_false (result_is_error (written));
+
+  listing = call_with_path (f, "list_directory", directory);
+  g_assert_false (result_is_error (listing));
+  entries = sorted_lines (content_text (listing, 0));
+  g_assert_cmpstr (entries, ==, "[DIR] sub\n[FILE] " INTEROP_STDIO_FILE_NAME);
+
+  sub_listing = call_with_path (f, "list_directory", subdirectory);
+  g_assert_cmpstr (content_text (sub_listing, 0), ==, "[FILE] notes.txt");
+
+  greeting = call_with_path (f, "read_text_file", hello);
+  g_assert_cmpstr (content_text (greeting, 0), ==, INTEROP_STDIO_FILE_TEXT);
+
+  /* Outside the one allowed directory: refused, as a tool error. */
+  outside = call_with_path (f, "list_directory", parent);
+  g_assert_true (result_is_error (outside));
+  g_assert_true (g_str_has_prefix (content_text (outside, 0),
+                                   "Access denied - path outside allowed directories"));
+}
+
 static void
 add_client_test (const PeerSpec *spec,
                  const char     *name,
@@ -1052,6 +1282,12 @@ main (int   argc,
   add_client_test (&everything_peer, "prompts", test_everything_prompts);
   add_client_test (&everything_sampling_peer, "list-tools-when-sampling", test_client_list_tools);
   add_client_test (&everything_sampling_peer, "sampling", test_everything_sampling);
+
+  add_client_test (&filesystem_peer, "connect", test_client_connect);
+  add_client_test (&filesystem_peer, "list-tools", test_client_list_tools);
+  add_client_test (&filesystem_peer, "binary-file", test_filesystem_binary_file);
+  add_client_test (&filesystem_peer, "text-file", test_filesystem_text_file);
+  add_client_test (&filesystem_peer, "list-directory", test_filesystem_list_directory);
 
   return g_test_run ();
 }
