@@ -6,10 +6,10 @@
  * to answer with one line on its standard output; closing its standard
  * input ends it.
  *
- * Then McpSseClient talks to them over McpSseStdioTransport: tools,
+ * Then McpSseClient talks to each over McpSseStdioTransport: tools,
  * progress, a request from the server, resources and prompts of
- * server-everything; a megabyte each way through server-filesystem.
- * Every session ends with stop(),
+ * server-everything; a megabyte each way through server-filesystem; a
+ * knowledge graph kept by server-memory. Every session ends with stop(),
  * after which the server must leave by itself, its input closed, and be
  * reaped; what it logged on its standard error must have reached
  * ::stderr-line.
@@ -155,6 +155,11 @@ static const char *const filesystem_tools[] = {
   NULL,
 };
 
+static const char *const memory_tools[] = {
+  "create_entities", "create_relations", "add_observations", "delete_entities",
+  "delete_observations", "delete_relations", "read_graph", "search_nodes", "open_nodes", NULL,
+};
+
 static const PeerSpec everything_peer = {
   INTEROP_STDIO_PEER_EVERYTHING, "server-everything", NULL, "2.0.0",
   "Starting default (STDIO) server...", everything_tools,
@@ -168,6 +173,11 @@ static const PeerSpec everything_sampling_peer = {
 static const PeerSpec filesystem_peer = {
   INTEROP_STDIO_PEER_FILESYSTEM, "server-filesystem", NULL, "0.2.0",
   "Secure MCP Filesystem Server running on stdio", filesystem_tools,
+};
+
+static const PeerSpec memory_peer = {
+  INTEROP_STDIO_PEER_MEMORY, "server-memory", NULL, "0.6.3",
+  "Knowledge Graph MCP Server running on stdio", memory_tools,
 };
 
 typedef struct
@@ -1244,6 +1254,115 @@ test_filesystem_list_directory (Fixture       *f,
                                    "Access denied - path outside allowed directories"));
 }
 
+/* server-memory */
+
+#define MEMORY_ENTITIES                                                       \
+  "[{\"name\": \"Ada Lovelace\", \"entityType\": \"person\","                 \
+  "  \"observations\": [\"wrote the first published program\", \"born in London\"]},"  \
+  " {\"name\": \"Analytical Engine\", \"entityType\": \"machine\","           \
+  "  \"observations\": [\"designed by Charles Babbage\"]},"                   \
+  " {\"name\": \"Z\\u00fcrich\", \"entityType\": \"city\","                   \
+  "  \"observations\": [\"gr\\u00f6\\u00dfte Stadt der Schweiz\"]}]"
+
+#define MEMORY_RELATIONS                                                      \
+  "[{\"from\": \"Ada Lovelace\", \"to\": \"Analytical Engine\", \"relationType\": \"programmed\"}]"
+
+static JsonNode *
+structured_content (JsonNode *result)
+{
+  JsonNode *node = json_object_get_member (json_node_get_object (result), "structuredContent");
+
+  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return node;
+}
+
+static void
+assert_json_equal (JsonNode   *node,
+                   const char *expected_text)
+{
+  g_autoptr(JsonNode) expected = json (expected_text);
+
+  if (!json_node_equal (node, expected))
+    {
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_error ("got %s, expected %s", text, expected_text);
+    }
+}
+
+static void
+assert_whole_graph (Fixture *f)
+{
+  g_autoptr(JsonNode) graph = call_tool_ok (f, "read_graph", "{}");
+
+  assert_json_equal (structured_content (graph),
+                     "{\"entities\": " MEMORY_ENTITIES ", \"relations\": " MEMORY_RELATIONS "}");
+}
+
+/* Entities and relations go in, the graph and searches come out, and the
+ * graph is in MEMORY_FILE_PATH for the next server to find. */
+static void
+test_memory_graph (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(JsonNode) entities = call_tool_ok (f, "create_entities", "{\"entities\": " MEMORY_ENTITIES "}");
+  g_autoptr(JsonNode) relations = call_tool_ok (f, "create_relations", "{\"relations\": " MEMORY_RELATIONS "}");
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(JsonNode) program = NULL;
+  g_autoptr(JsonNode) city = NULL;
+  g_autoptr(JsonNode) nothing = NULL;
+  g_autofree char *memory_file = g_build_filename (interop_stdio_peer_get_directory (f->peer),
+                                                   INTEROP_STDIO_MEMORY_FILE_NAME, NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_pid = NULL;
+
+  assert_json_equal (structured_content (entities), "{\"entities\": " MEMORY_ENTITIES "}");
+  assert_json_equal (structured_content (relations), "{\"relations\": " MEMORY_RELATIONS "}");
+
+  /* What exists already is not created twice. */
+  again = call_tool_ok (f, "create_entities", "{\"entities\": " MEMORY_ENTITIES "}");
+  assert_json_equal (structured_content (again), "{\"entities\": []}");
+
+  assert_whole_graph (f);
+
+  /* Case-insensitive, in names, types and observations; with the
+   * relations that touch what was found. */
+  program = call_tool_ok (f, "search_nodes", "{\"query\": \"PROGRAM\"}");
+  assert_json_equal (structured_content (program),
+                     "{\"entities\": [{\"name\": \"Ada Lovelace\", \"entityType\": \"person\","
+                     " \"observations\": [\"wrote the first published program\", \"born in London\"]}],"
+                     " \"relations\": " MEMORY_RELATIONS "}");
+  city = call_tool_ok (f, "search_nodes", "{\"query\": \"gr\\u00f6\\u00dfte\"}");
+  assert_json_equal (structured_content (city),
+                     "{\"entities\": [{\"name\": \"Z\\u00fcrich\", \"entityType\": \"city\","
+                     " \"observations\": [\"gr\\u00f6\\u00dfte Stadt der Schweiz\"]}],"
+                     " \"relations\": []}");
+  nothing = call_tool_ok (f, "search_nodes", "{\"query\": \"Babbage's daughter\"}");
+  assert_json_equal (structured_content (nothing), "{\"entities\": [], \"relations\": []}");
+
+  /* One line a node or relation in the file the environment named. */
+  g_file_get_contents (memory_file, &contents, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strchomp (contents), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_nonnull (strstr (lines[0], "\"type\":\"entity\""));
+  g_assert_nonnull (strstr (lines[3], "\"type\":\"relation\""));
+
+  /* A second server, started by the same transport, reads it back. */
+  assert_stderr_seen (f);
+  first_pid = g_strdup (g_subprocess_get_identifier (mcp_sse_stdio_transport_get_subprocess (f->transport)));
+  stop_and_reap (f);
+  g_ptr_array_set_size (f->stderr_lines, 0);
+
+  connect_session (f);
+  g_assert_cmpstr (g_subprocess_get_identifier (mcp_sse_stdio_transport_get_subprocess (f->transport)),
+                   !=, first_pid);
+  assert_whole_graph (f);
+}
+
 static void
 add_client_test (const PeerSpec *spec,
                  const char     *name,
@@ -1288,6 +1407,10 @@ main (int   argc,
   add_client_test (&filesystem_peer, "binary-file", test_filesystem_binary_file);
   add_client_test (&filesystem_peer, "text-file", test_filesystem_text_file);
   add_client_test (&filesystem_peer, "list-directory", test_filesystem_list_directory);
+
+  add_client_test (&memory_peer, "connect", test_client_connect);
+  add_client_test (&memory_peer, "list-tools", test_client_list_tools);
+  add_client_test (&memory_peer, "graph", test_memory_graph);
 
   return g_test_run ();
 }
