@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <mcp-sse/mcp-sse.h>
 
 #include "mcp-sse-demo-server.h"
@@ -385,6 +386,9 @@ test_help (void)
   g_assert_nonnull (strstr (result.out, "URL [COMMAND [ARGUMENTS]]"));
   g_assert_nonnull (strstr (result.out, "call TOOL [JSON-ARGUMENTS]"));
   g_assert_nonnull (strstr (result.out, "--bearer"));
+  g_assert_nonnull (strstr (result.out, "[COMMAND [ARGUMENTS]] -- PROGRAM [ARGUMENT…]"));
+  g_assert_nonnull (strstr (result.out, "--env=NAME=VALUE"));
+  g_assert_nonnull (strstr (result.out, "--cwd=DIR"));
   g_assert_nonnull (strstr (result.out, "Exit status"));
   g_assert_cmpstr (result.err, ==, "");
 }
@@ -415,6 +419,22 @@ test_usage (Fixture       *fixture,
     (const char * const []) { "--port", "5", url, NULL },
     (const char * const []) { "--demo-server", "--port", "70000", NULL },
     (const char * const []) { "--demo-server", "extra", NULL },
+    /* A server run over stdio */
+    (const char * const []) { "--", NULL },
+    (const char * const []) { "--", "", NULL },
+    (const char * const []) { url, "--", "mcp-server", NULL },
+    (const char * const []) { "call", "--", "mcp-server", NULL },
+    (const char * const []) { "frob", "--", "mcp-server", NULL },
+    (const char * const []) { "--demo", "--", "mcp-server", NULL },
+    (const char * const []) { "--demo-server", "--stdio", "--", "mcp-server", NULL },
+    (const char * const []) { "-H", "X-Demo: yes", "--", "mcp-server", NULL },
+    (const char * const []) { "--bearer", "s3cr3t", "--", "mcp-server", NULL },
+    (const char * const []) { "--sse-read-timeout", "1", "--", "mcp-server", NULL },
+    (const char * const []) { "--timeout", "soon", "--", "mcp-server", NULL },
+    (const char * const []) { "--env", "NO_EQUALS", "--", "mcp-server", NULL },
+    (const char * const []) { "--env", "=value", "--", "mcp-server", NULL },
+    (const char * const []) { "--env", "A=b", url, NULL },
+    (const char * const []) { "--cwd", "/", url, NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -970,6 +990,403 @@ test_progress_terminal (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (terminal->str, "\r\033[K"));
 }
 
+/* A local server over stdio: the tool runs itself as the demo server. */
+
+#define PYTHON "/usr/bin/python3"
+
+/* The command line of a shell that runs @script with the tool's path as
+ * $0, so that the script can exec the demo server. */
+#define SHELL_SERVER(tool, script) "/bin/sh", "-c", (script), (tool)
+
+/* A server that answers initialize, sends one notification once told
+ * that the session is initialized, and exits with the status in argv[1]. */
+static const char once_server[] =
+  "import json, sys\n"
+  "request = json.loads(sys.stdin.readline())\n"
+  "print(json.dumps({'jsonrpc': '2.0', 'id': request['id'], 'result': {\n"
+  "    'protocolVersion': request['params']['protocolVersion'], 'capabilities': {},\n"
+  "    'serverInfo': {'name': 'once', 'version': '1'}}}), flush=True)\n"
+  "sys.stdin.readline()\n"
+  "print(json.dumps({'jsonrpc': '2.0', 'method': 'notifications/message',\n"
+  "                  'params': {'level': 'info', 'data': 'bye'}}), flush=True)\n"
+  "sys.exit(int(sys.argv[1]))\n";
+
+static gboolean
+skip_without_python (void)
+{
+  if (g_file_test (PYTHON, G_FILE_TEST_IS_EXECUTABLE))
+    return FALSE;
+
+  g_test_skip ("no " PYTHON);
+  return TRUE;
+}
+
+static char *
+make_temp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("mcp-sse-tool-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_temp_dir (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static char *
+read_file (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* The wrapper around the demo server that proves it was gone before the
+ * tool exited: it writes its pid, runs the server without exec, and
+ * writes how the server ended once it has. */
+#define WATCHED_SERVER_SCRIPT \
+  "echo $$ > server.pid; \"$0\" --demo-server --stdio; echo \"exit $?\" > server.end"
+
+/* The process whose pid @dir/server.pid holds exited and was reaped, after
+ * the demo server under it exited with status 0 at the end of its input:
+ * nothing of it outlived the tool. */
+static void
+assert_server_gone (const char *dir)
+{
+  g_autofree char *pid_text = read_file (dir, "server.pid");
+  g_autofree char *end = read_file (dir, "server.end");
+  gint64 pid = g_ascii_strtoll (pid_text, NULL, 10);
+
+  g_assert_cmpstr (end, ==, "exit 0\n");
+  g_assert_cmpint (pid, >, 1);
+  g_assert_cmpint (kill ((pid_t) pid, 0), ==, -1);
+  g_assert_cmpint (errno, ==, ESRCH);
+}
+
+static void
+test_stdio_info (void)
+{
+  g_autofree char *tool = tool_path ();
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "--", tool, "--demo-server", "--stdio");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_true (g_str_has_prefix (result.out,
+                                   "Server:       " MCP_SSE_DEMO_SERVER_NAME " " MCP_SSE_VERSION_S "\n"
+                                   "Protocol:     2025-11-25\n"
+                                   "Instructions: "));
+  g_assert_nonnull (strstr (result.out,
+                            "Tools (4):\n"
+                            "  echo   Echoes a message back\n"
+                            "  add    Adds two numbers\n"
+                            "  slow   "));
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_stdio_info_json (void)
+{
+  g_autofree char *tool = tool_path ();
+  g_auto(Result) result = { 0 };
+  g_autoptr(JsonNode) info = NULL;
+  g_autofree char *name = NULL;
+
+  RUN (&result, "--json", "--", tool, "--demo-server", "--stdio");
+  g_assert_cmpint (result.status, ==, 0);
+  info = parse_json (result.out);
+  name = string_at (info, "$.serverInfo.name");
+  g_assert_cmpstr (name, ==, MCP_SSE_DEMO_SERVER_NAME);
+  g_assert_cmpuint (count_at (info, "$.tools[*]"), ==, 4);
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_stdio_call (void)
+{
+  g_autofree char *tool = tool_path ();
+  g_auto(Result) add = { 0 };
+  g_auto(Result) ping = { 0 };
+  g_auto(Result) unknown = { 0 };
+  g_autoptr(JsonNode) pong = NULL;
+
+  RUN (&add, "call", "add", "{\"a\":2,\"b\":40}", "--", tool, "--demo-server", "--stdio");
+  g_assert_cmpint (add.status, ==, 0);
+  g_assert_cmpstr (add.out, ==, "42\n");
+  g_assert_cmpstr (add.err, ==, "");
+
+  RUN (&ping, "request", "ping", "--", tool, "--demo-server", "--stdio");
+  g_assert_cmpint (ping.status, ==, 0);
+  pong = parse_json (ping.out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (pong));
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (pong)), ==, 0);
+
+  /* The server is named by its program in errors. */
+  RUN (&unknown, "call", "nope", "--", tool, "--demo-server", "--stdio");
+  g_assert_cmpint (unknown.status, ==, 1);
+  g_assert_cmpstr (unknown.out, ==, "");
+  assert_one_error_line (unknown.err);
+  g_assert_nonnull (strstr (unknown.err, "calling tool nope at"));
+  g_assert_nonnull (strstr (unknown.err, tool));
+  g_assert_nonnull (strstr (unknown.err, "-32602"));
+}
+
+/* Nothing after -- is an option of the tool's. */
+static void
+test_stdio_arguments (void)
+{
+  g_autofree char *tool = tool_path ();
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "--", SHELL_SERVER (tool, "test \"$1\" = --json && test \"$2\" = -- && "
+                                          "exec \"$0\" --demo-server --stdio; exit 7"),
+       "--json", "--");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_true (g_str_has_prefix (result.out, "Server:       " MCP_SSE_DEMO_SERVER_NAME " "));
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_stdio_env_cwd (void)
+{
+  const char *script = "test \"$MCP_SSE_TEST_VALUE\" = 'from --env' && test -f cwd-marker && "
+                       "exec \"$0\" --demo-server --stdio; exit 7";
+  g_autofree char *tool = tool_path ();
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *marker = g_build_filename (dir, "cwd-marker", NULL);
+  g_autofree char *cwd_option = g_strconcat ("--cwd=", dir, NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(Result) both = { 0 };
+  g_auto(Result) no_env = { 0 };
+  g_auto(Result) no_cwd = { 0 };
+
+  g_file_set_contents (marker, "", 0, &error);
+  g_assert_no_error (error);
+
+  /* --env wins over the tool's own environment, which the server gets. */
+  {
+    g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                            G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    g_autoptr(GSubprocess) process = NULL;
+
+    g_subprocess_launcher_setenv (launcher, "MCP_SSE_TEST_VALUE", "from the tool", TRUE);
+    process = spawn (launcher, (const char * const []) {
+                       "--env", "MCP_SSE_TEST_VALUE=from --env", cwd_option,
+                       "call", "add", "{\"a\":1,\"b\":2}", "--", SHELL_SERVER (tool, script), NULL });
+    wait_for_process (process, &both);
+  }
+  g_assert_cmpint (both.status, ==, 0);
+  g_assert_cmpstr (both.out, ==, "3\n");
+  g_assert_cmpstr (both.err, ==, "");
+
+  /* Either one missing, and the script exits before it serves. */
+  RUN (&no_env, cwd_option, "--", SHELL_SERVER (tool, script));
+  g_assert_cmpint (no_env.status, ==, 3);
+  assert_one_error_line (no_env.err);
+  g_assert_nonnull (strstr (no_env.err, "exited with status 7"));
+
+  RUN (&no_cwd, "--env", "MCP_SSE_TEST_VALUE=from --env", "--", SHELL_SERVER (tool, script));
+  g_assert_cmpint (no_cwd.status, ==, 3);
+  assert_one_error_line (no_cwd.err);
+  g_assert_nonnull (strstr (no_cwd.err, "exited with status 7"));
+
+  remove_temp_dir (dir);
+}
+
+static void
+test_stdio_missing_program (void)
+{
+  const char *programs[] = { "/nonexistent/mcp-server", "mcp-sse-no-such-server" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("mcp-sse: cannot connect to %s: ", programs[i]);
+      g_auto(Result) result = { 0 };
+
+      RUN (&result, "call", "echo", "--", programs[i], "--stdio");
+      g_test_message ("%s", result.err);
+      g_assert_cmpint (result.status, ==, 3);
+      g_assert_cmpstr (result.out, ==, "");
+      assert_one_error_line (result.err);
+      g_assert_true (g_str_has_prefix (result.err, prefix));
+      g_assert_nonnull (strstr (result.err, "No such file or directory"));
+    }
+}
+
+static void
+test_stdio_bad_cwd (void)
+{
+  g_autofree char *tool = tool_path ();
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "--cwd", "/nonexistent/directory", "--", tool, "--demo-server", "--stdio");
+  g_assert_cmpint (result.status, ==, 3);
+  g_assert_cmpstr (result.out, ==, "");
+  assert_one_error_line (result.err);
+  g_assert_nonnull (strstr (result.err, "/nonexistent/directory"));
+}
+
+static void
+test_stdio_early_exit (void)
+{
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, "--", "/bin/sh", "-c", "exit 3");
+  g_assert_cmpint (result.status, ==, 3);
+  g_assert_cmpstr (result.out, ==, "");
+  assert_one_error_line (result.err);
+  g_assert_true (g_str_has_prefix (result.err, "mcp-sse: cannot connect to /bin/sh: "));
+  g_assert_nonnull (strstr (result.err, "exited with status 3"));
+}
+
+/* The tool waits until the server has exited and been reaped. */
+static void
+test_stdio_no_child_left (void)
+{
+  g_autofree char *tool = tool_path ();
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *cwd_option = g_strconcat ("--cwd=", dir, NULL);
+  g_auto(Result) result = { 0 };
+
+  RUN (&result, cwd_option, "call", "echo", "{\"message\": \"bye\"}",
+       "--", SHELL_SERVER (tool, WATCHED_SERVER_SCRIPT));
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "Echo: bye\n");
+  g_assert_cmpstr (result.err, ==, "");
+  assert_server_gone (dir);
+
+  remove_temp_dir (dir);
+}
+
+static void
+test_stdio_timeout (void)
+{
+  g_autofree char *tool = tool_path ();
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *cwd_option = g_strconcat ("--cwd=", dir, NULL);
+  g_auto(Result) result = { 0 };
+  char timeout[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* The call takes a minute; the server drops it when its input ends. */
+  g_ascii_dtostr (timeout, sizeof timeout, test_scaled (1.0));
+  RUN (&result, "--timeout", timeout, cwd_option, "call", "slow", "{\"steps\": 1, \"interval_ms\": 60000}",
+       "--", SHELL_SERVER (tool, WATCHED_SERVER_SCRIPT));
+  g_assert_cmpint (result.status, ==, 3);
+  g_assert_cmpstr (result.out, ==, "");
+  assert_one_error_line (result.err);
+  g_assert_nonnull (strstr (result.err, "calling tool slow at /bin/sh failed"));
+  assert_server_gone (dir);
+
+  remove_temp_dir (dir);
+}
+
+static void
+test_stdio_verbose (void)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "stdio-server.py", NULL);
+  g_auto(Result) quiet = { 0 };
+  g_auto(Result) verbose = { 0 };
+
+  if (skip_without_python ())
+    return;
+
+  /* The server logs every request on its stderr: dropped by default... */
+  RUN (&quiet, "call", "echo", "{\"text\": \"hi\"}", "--", PYTHON, script, "mcp");
+  g_assert_cmpint (quiet.status, ==, 0);
+  g_assert_cmpstr (quiet.out, ==, "hi\n");
+  g_assert_cmpstr (quiet.err, ==, "");
+
+  /* ...shown with -v, with the messages. */
+  RUN (&verbose, "-v", "call", "echo", "{\"text\": \"hi\"}", "--", PYTHON, script, "mcp");
+  g_assert_cmpint (verbose.status, ==, 0);
+  g_assert_cmpstr (verbose.out, ==, "hi\n");
+  g_assert_nonnull (strstr (verbose.err, "\nserver: request initialize\n"));
+  g_assert_nonnull (strstr (verbose.err, "\"method\":\"tools/call\""));
+}
+
+static void
+test_stdio_listen_until_exit (void)
+{
+  g_auto(Result) clean = { 0 };
+  g_auto(Result) failed = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  if (skip_without_python ())
+    return;
+
+  /* The stream ends when the server exits: with 0, a success. */
+  RUN (&clean, "listen", "--", PYTHON, "-c", once_server, "0");
+  g_assert_cmpint (clean.status, ==, 0);
+  g_assert_cmpstr (clean.err, ==, "");
+  lines = g_strsplit (clean.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_true (g_str_has_prefix (lines[0], "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":"));
+  g_assert_cmpstr (lines[1], ==, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
+                                 "\"params\":{\"level\":\"info\",\"data\":\"bye\"}}");
+  g_assert_cmpstr (lines[2], ==, "");
+
+  /* With another status, a failure that says which. */
+  RUN (&failed, "listen", "--", PYTHON, "-c", once_server, "4");
+  g_assert_cmpint (failed.status, ==, 3);
+  g_assert_cmpstr (failed.out, ==, clean.out);
+  assert_one_error_line (failed.err);
+  g_assert_nonnull (strstr (failed.err, "exited with status 4"));
+}
+
+/* listen runs until interrupted, and then the server is stopped and
+ * reaped before the tool exits. */
+static void
+test_stdio_listen_interrupted (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *tool = tool_path ();
+  g_autofree char *dir = make_temp_dir ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(JsonNode) message = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *name = NULL;
+  g_auto(Result) result = { 0 };
+
+  g_subprocess_launcher_set_cwd (launcher, dir);
+  process = spawn (launcher, (const char * const []) {
+                     "listen", "--", SHELL_SERVER (tool, WATCHED_SERVER_SCRIPT), NULL });
+
+  /* The answer to initialize comes first. */
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = test_read_line (out, "the tool's output");
+  g_assert_nonnull (line);
+  message = parse_json (line);
+  name = string_at (message, "$.result.serverInfo.name");
+  g_assert_cmpstr (name, ==, MCP_SSE_DEMO_SERVER_NAME);
+
+  g_subprocess_send_signal (process, SIGINT);
+  wait_for_process (process, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.err, ==, "");
+  assert_server_gone (dir);
+
+  remove_temp_dir (dir);
+}
+
 #define ADD_TEST(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -1005,6 +1422,19 @@ main (int   argc,
   ADD_TEST ("/tool/listen", test_listen);
   ADD_TEST ("/tool/progress/pipe", test_progress_pipe);
   ADD_TEST ("/tool/progress/terminal", test_progress_terminal);
+  g_test_add_func ("/tool/stdio/info", test_stdio_info);
+  g_test_add_func ("/tool/stdio/info/json", test_stdio_info_json);
+  g_test_add_func ("/tool/stdio/call", test_stdio_call);
+  g_test_add_func ("/tool/stdio/arguments", test_stdio_arguments);
+  g_test_add_func ("/tool/stdio/env-cwd", test_stdio_env_cwd);
+  g_test_add_func ("/tool/stdio/missing-program", test_stdio_missing_program);
+  g_test_add_func ("/tool/stdio/bad-cwd", test_stdio_bad_cwd);
+  g_test_add_func ("/tool/stdio/early-exit", test_stdio_early_exit);
+  g_test_add_func ("/tool/stdio/no-child-left", test_stdio_no_child_left);
+  g_test_add_func ("/tool/stdio/timeout", test_stdio_timeout);
+  g_test_add_func ("/tool/stdio/verbose", test_stdio_verbose);
+  g_test_add_func ("/tool/stdio/listen/until-exit", test_stdio_listen_until_exit);
+  g_test_add_func ("/tool/stdio/listen/interrupted", test_stdio_listen_interrupted);
 
   return g_test_run ();
 }

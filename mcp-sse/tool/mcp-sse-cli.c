@@ -27,6 +27,9 @@ enum {
 };
 
 #define PROGRESS_BAR_WIDTH 20
+/* How long the tool waits for a stdio server to exit once told to: longer
+ * than the library's schedule of closing its input, SIGTERM and SIGKILL. */
+#define SERVER_EXIT_WAIT_SECONDS 10
 #define DEMO_MESSAGE "Hello from mcp-sse"
 
 /* Command line */
@@ -50,6 +53,8 @@ static char *opt_sse_read_timeout;
 static gboolean opt_json;
 static gboolean opt_verbose;
 static gboolean opt_version;
+static char **opt_env;
+static char *opt_cwd;
 static char **opt_arguments;
 
 static const GOptionEntry option_entries[] = {
@@ -64,7 +69,11 @@ static const GOptionEntry option_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
     "Print results as JSON", NULL },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
-    "Log the HTTP exchange to stderr, secrets masked", NULL },
+    "Log the HTTP exchange to stderr, secrets masked; with -- PROGRAM, the messages and the server's stderr", NULL },
+  { "env", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_env,
+    "With -- PROGRAM: set a variable in the server's environment (repeatable)", "NAME=VALUE" },
+  { "cwd", 0, 0, G_OPTION_ARG_FILENAME, &opt_cwd,
+    "With -- PROGRAM: run the server in this directory", "DIR" },
   { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo,
     "Run the demo server in this process and talk to it (the URL is left out)", NULL },
   { "demo-server", 0, 0, G_OPTION_ARG_NONE, &opt_demo_server,
@@ -79,6 +88,11 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
+static const char help_summary[] =
+  "Talk to an MCP server over HTTP+SSE at URL, or run PROGRAM as a local MCP\n"
+  "server and talk to it over its standard input and output (stdio):\n"
+  "  mcp-sse [OPTION…] [COMMAND [ARGUMENTS]] -- PROGRAM [ARGUMENT…]";
+
 static const char description[] =
   "Commands:\n"
   "  (none)                        Show the server's name, protocol version and tools\n"
@@ -91,6 +105,7 @@ static const char description[] =
   "  mcp-sse --demo\n"
   "  mcp-sse http://127.0.0.1:3001/sse call echo '{\"message\": \"hi\"}'\n"
   "  mcp-sse --demo call add '{\"a\": 2, \"b\": 40}'\n"
+  "  mcp-sse call add '{\"a\": 2, \"b\": 40}' -- mcp-sse --demo-server --stdio\n"
   "\n"
   "Exit status: 0 success, 1 the tool or the server reported an error,\n"
   "2 usage error, 3 connection, transport or timeout failure.";
@@ -104,13 +119,23 @@ typedef struct
 
   Command command;
   char *url;
+  const char *peer;          /* the URL or the server's program, for messages */
   const char *target;        /* the tool or method */
   JsonNode *params;          /* the tool's arguments or the request's params */
 
   McpSseDemoServer *demo_server;
-  McpSseConnectionManager *manager;
+  McpSseTransport *transport;
   McpSseClient *client;
   GCancellable *cancellable;  /* the demo server's stdio session */
+
+  /* With -- PROGRAM: the server's command line and its process, from its
+   * start to its exit. */
+  char **server_argv;        /* borrowed */
+  GSubprocess *server;
+  gboolean server_exited;
+  gboolean stopping;          /* waiting for the server to exit */
+  char *failure;              /* the error to print once it has exited */
+  GError *closed_error;       /* why listen ended, the server's doing */
 
   gboolean progress_shown;
 } Tool;
@@ -170,6 +195,13 @@ fail (Tool         *tool,
     {
       print_error ("%s: %s (JSON-RPC error %d)", what, error->message, error->code);
       finish (tool, EXIT_FAILED);
+    }
+  else if (tool->server_argv != NULL)
+    {
+      /* Said once the server has exited, with its exit status. */
+      g_free (tool->failure);
+      tool->failure = g_strdup_printf ("%s: %s", what, error->message);
+      finish (tool, EXIT_CONNECTION);
     }
   else
     {
@@ -307,7 +339,7 @@ print_tool_result (Tool     *tool,
           if (text != NULL)
             g_string_append_printf (message, "%s%s", message->len > 0 ? " " : "", text);
         }
-      print_error ("tool %s at %s failed: %s", tool->target, tool->url,
+      print_error ("tool %s at %s failed: %s", tool->target, tool->peer,
                    message->len > 0 ? message->str : "no reason given");
       return FALSE;
     }
@@ -430,7 +462,7 @@ on_tool_called (GObject      *source,
   clear_progress (tool);
   if (call_result == NULL)
     {
-      fail (tool, error, "calling tool %s at %s failed", tool->target, tool->url);
+      fail (tool, error, "calling tool %s at %s failed", tool->target, tool->peer);
       return;
     }
 
@@ -499,7 +531,7 @@ on_tools_listed (GObject      *source,
   tools = mcp_sse_client_list_tools_finish (MCP_SSE_CLIENT (source), result, &error);
   if (tools == NULL)
     {
-      fail (tool, error, "cannot list the tools of %s", tool->url);
+      fail (tool, error, "cannot list the tools of %s", tool->peer);
       return;
     }
 
@@ -527,7 +559,7 @@ on_request_done (GObject      *source,
   clear_progress (tool);
   if (request_result == NULL)
     {
-      fail (tool, error, "request %s to %s failed", tool->target, tool->url);
+      fail (tool, error, "request %s to %s failed", tool->target, tool->peer);
       return;
     }
 
@@ -545,7 +577,7 @@ on_connected (GObject      *source,
 
   if (!mcp_sse_client_connect_finish (MCP_SSE_CLIENT (source), result, &error))
     {
-      fail (tool, error, "cannot connect to %s", tool->url);
+      fail (tool, error, "cannot connect to %s", tool->peer);
       return;
     }
 
@@ -593,10 +625,68 @@ on_closed (McpSseTransport *transport,
   if (tool->command != COMMAND_LISTEN)
     return;
 
-  if (error == NULL || g_error_matches (error, MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED))
+  /* A stdio server ends the stream by exiting: that is a success only if
+   * it exits with status 0, which is known once it has been reaped. */
+  if (tool->server_argv != NULL && error != NULL &&
+      g_error_matches (error, MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED))
+    {
+      g_clear_error (&tool->closed_error);
+      tool->closed_error = g_error_copy (error);
+      finish (tool, EXIT_OK);
+    }
+  else if (error == NULL || g_error_matches (error, MCP_SSE_ERROR, MCP_SSE_ERROR_CLOSED))
     finish (tool, EXIT_OK);
   else
-    fail (tool, error, "the stream of %s failed", tool->url);
+    fail (tool, error, "the stream of %s failed", tool->peer);
+}
+
+static void
+on_server_exited (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Tool *tool = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  tool->server_exited = TRUE;
+  if (tool->stopping)
+    g_main_loop_quit (tool->loop);
+}
+
+/* Keeps the server's process from its start, to see it reaped. */
+static void
+on_stdio_state_changed (McpSseStdioTransport *transport,
+                        GParamSpec           *pspec,
+                        Tool                 *tool)
+{
+  GSubprocess *process;
+
+  if (tool->server != NULL ||
+      mcp_sse_transport_get_state (MCP_SSE_TRANSPORT (transport)) != MCP_SSE_CONNECTION_STATE_CONNECTED)
+    return;
+
+  process = mcp_sse_stdio_transport_get_subprocess (transport);
+  if (process == NULL)
+    return;
+
+  tool->server = g_object_ref (process);
+  g_subprocess_wait_async (tool->server, NULL, on_server_exited, tool);
+}
+
+static void
+on_stderr_line (McpSseStdioTransport *transport,
+                const char           *line,
+                Tool                 *tool)
+{
+  g_autofree char *shown = g_strdup (line);
+
+  clear_progress (tool);
+  /* Nothing the server writes may move the cursor of the terminal. */
+  for (char *p = shown; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 && *p != '\t')
+      *p = ' ';
+  fprintf (stderr, "server: %s\n", shown);
+  fflush (stderr);
 }
 
 static void
@@ -646,6 +736,14 @@ static gboolean
 on_interrupt (gpointer user_data)
 {
   Tool *tool = user_data;
+
+  /* Interrupted again while the server shuts down: it is killed. */
+  if (tool->stopping)
+    {
+      if (tool->server != NULL && !tool->server_exited)
+        g_subprocess_force_exit (tool->server);
+      return G_SOURCE_CONTINUE;
+    }
 
   /* The stdio session ends with the line it is writing. */
   if (tool->cancellable != NULL)
@@ -743,11 +841,14 @@ parse_command (Tool  *tool,
   guint n_args = args != NULL ? g_strv_length (args) : 0;
   const char *command;
 
-  if (!opt_demo)
+  if (tool->server_argv != NULL)
+    tool->peer = tool->server_argv[0];
+  else if (!opt_demo)
     {
       if (n_args == 0)
         return usage_error ("no URL given");
       tool->url = g_strdup (args[0]);
+      tool->peer = tool->url;
       args++;
       n_args--;
     }
@@ -795,13 +896,12 @@ parse_command (Tool  *tool,
 }
 
 static int
-create_client (Tool *tool)
+create_http_transport (Tool   *tool,
+                       double  timeout)
 {
-  double timeout = MCP_SSE_CONNECTION_MANAGER_DEFAULT_TIMEOUT;
+  g_autoptr(McpSseConnectionManager) manager = NULL;
   double sse_read_timeout = MCP_SSE_CONNECTION_MANAGER_DEFAULT_SSE_READ_TIMEOUT;
 
-  if (!parse_seconds (opt_timeout, &timeout))
-    return usage_error ("--timeout takes a number of seconds, not “%s”", opt_timeout);
   if (!parse_seconds (opt_sse_read_timeout, &sse_read_timeout))
     return usage_error ("--sse-read-timeout takes a number of seconds, not “%s”", opt_sse_read_timeout);
   if (opt_bearer != NULL && (*opt_bearer == '\0' || strpbrk (opt_bearer, "\r\n") != NULL))
@@ -811,8 +911,7 @@ create_client (Tool *tool)
   if (opt_verbose)
     g_setenv ("MCP_SSE_DEBUG", "1", TRUE);
 
-  tool->manager = mcp_sse_connection_manager_new_full (tool->url, NULL, timeout,
-                                                       sse_read_timeout, NULL);
+  manager = mcp_sse_connection_manager_new_full (tool->url, NULL, timeout, sse_read_timeout, NULL);
   for (guint i = 0; opt_headers != NULL && opt_headers[i] != NULL; i++)
     {
       g_autofree char *name = NULL;
@@ -820,23 +919,83 @@ create_client (Tool *tool)
 
       if (!parse_header (opt_headers[i], &name, &value))
         return usage_error ("-H takes “Name: value”, not “%s”", opt_headers[i]);
-      mcp_sse_connection_manager_set_header (tool->manager, name, value);
+      mcp_sse_connection_manager_set_header (manager, name, value);
     }
 
   if (opt_bearer != NULL)
     {
       g_autoptr(McpSseBearerAuthorizer) authorizer = mcp_sse_bearer_authorizer_new (opt_bearer);
 
-      mcp_sse_connection_manager_set_authorizer (tool->manager, MCP_SSE_AUTHORIZER (authorizer));
+      mcp_sse_connection_manager_set_authorizer (manager, MCP_SSE_AUTHORIZER (authorizer));
     }
 
-  tool->client = mcp_sse_client_new (MCP_SSE_TRANSPORT (tool->manager));
+  tool->transport = MCP_SSE_TRANSPORT (g_steal_pointer (&manager));
+  return EXIT_OK;
+}
+
+static int
+create_stdio_transport (Tool   *tool,
+                        double  timeout)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  McpSseStdioTransport *transport;
+
+  /* The launcher took its copy of the environment: what -v sets below is
+   * for this process alone. */
+  for (guint i = 0; opt_env != NULL && opt_env[i] != NULL; i++)
+    {
+      const char *equals = strchr (opt_env[i], '=');
+      g_autofree char *name = NULL;
+
+      if (equals == NULL || equals == opt_env[i])
+        return usage_error ("--env takes NAME=VALUE, not “%s”", opt_env[i]);
+      name = g_strndup (opt_env[i], equals - opt_env[i]);
+      g_subprocess_launcher_setenv (launcher, name, equals + 1, TRUE);
+    }
+  if (opt_cwd != NULL)
+    g_subprocess_launcher_set_cwd (launcher, opt_cwd);
+
+  /* The messages; the server's log comes from ::stderr-line instead of
+   * the library's stdio category, so that it is shown once. */
+  if (opt_verbose)
+    g_setenv ("MCP_SSE_DEBUG", "transport,jsonrpc", TRUE);
+
+  transport = mcp_sse_stdio_transport_new_with_launcher (launcher,
+                                                         (const char * const *) tool->server_argv);
+  if (opt_timeout != NULL)
+    mcp_sse_stdio_transport_set_timeout (transport, timeout);
+
+  g_signal_connect (transport, "notify::state", G_CALLBACK (on_stdio_state_changed), tool);
+  if (opt_verbose)
+    g_signal_connect (transport, "stderr-line", G_CALLBACK (on_stderr_line), tool);
+
+  tool->transport = MCP_SSE_TRANSPORT (transport);
+  return EXIT_OK;
+}
+
+static int
+create_client (Tool *tool)
+{
+  double timeout = MCP_SSE_CONNECTION_MANAGER_DEFAULT_TIMEOUT;
+  int status;
+
+  if (!parse_seconds (opt_timeout, &timeout))
+    return usage_error ("--timeout takes a number of seconds, not “%s”", opt_timeout);
+
+  if (tool->server_argv != NULL)
+    status = create_stdio_transport (tool, timeout);
+  else
+    status = create_http_transport (tool, timeout);
+  if (status != EXIT_OK)
+    return status;
+
+  tool->client = mcp_sse_client_new (tool->transport);
   if (opt_timeout != NULL)
     mcp_sse_client_set_request_timeout (tool->client, timeout);
 
-  g_signal_connect (tool->manager, "closed", G_CALLBACK (on_closed), tool);
+  g_signal_connect (tool->transport, "closed", G_CALLBACK (on_closed), tool);
   if (tool->command == COMMAND_LISTEN)
-    g_signal_connect (tool->manager, "message", G_CALLBACK (on_message), tool);
+    g_signal_connect (tool->transport, "message", G_CALLBACK (on_message), tool);
 
   /* Asking for progress only makes sense where it can be shown. */
   if ((tool->command == COMMAND_CALL || tool->command == COMMAND_REQUEST) && isatty (STDERR_FILENO))
@@ -957,6 +1116,79 @@ run_demo_server_stdio (Tool *tool)
   return tool->status;
 }
 
+static gboolean
+on_server_exit_overdue (gpointer user_data)
+{
+  Tool *tool = user_data;
+
+  g_subprocess_force_exit (tool->server);
+  g_main_loop_quit (tool->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the session and, for a stdio server, waits until its process has
+ * exited and been reaped: the library shuts it down in the background,
+ * and no process may be left behind when the tool exits. */
+static void
+stop_client (Tool *tool)
+{
+  guint overdue;
+
+  if (tool->client == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (tool->transport, tool);
+  g_signal_handlers_disconnect_by_data (tool->client, tool);
+  mcp_sse_client_stop (tool->client);
+
+  if (tool->server == NULL || tool->server_exited)
+    return;
+
+  tool->stopping = TRUE;
+  overdue = g_timeout_add_seconds (SERVER_EXIT_WAIT_SECONDS, on_server_exit_overdue, tool);
+  g_main_loop_run (tool->loop);
+  if (tool->server_exited)
+    g_source_remove (overdue);
+}
+
+/* @message, with the server's exit status when it tells something new. */
+static char *
+with_exit_status (Tool       *tool,
+                  const char *message)
+{
+  int status;
+
+  if (tool->server == NULL || !tool->server_exited || !g_subprocess_get_if_exited (tool->server))
+    return g_strdup (message);
+
+  status = g_subprocess_get_exit_status (tool->server);
+  if (status == 0 || strstr (message, "exited with status") != NULL)
+    return g_strdup (message);
+
+  return g_strdup_printf ("%s (the server exited with status %d)", message, status);
+}
+
+/* Says what went wrong with a stdio server, now that it has exited. */
+static void
+report_server_end (Tool *tool)
+{
+  if (tool->failure != NULL)
+    {
+      g_autofree char *message = with_exit_status (tool, tool->failure);
+
+      print_error ("%s", message);
+    }
+  else if (tool->closed_error != NULL &&
+           !(tool->server_exited && g_subprocess_get_if_exited (tool->server) &&
+             g_subprocess_get_exit_status (tool->server) == 0))
+    {
+      g_autofree char *message = with_exit_status (tool, tool->closed_error->message);
+
+      print_error ("the stream of %s ended: %s", tool->peer, message);
+      tool->status = EXIT_CONNECTION;
+    }
+}
+
 static int
 run_client (Tool *tool)
 {
@@ -968,6 +1200,7 @@ run_client (Tool *tool)
       if (status != EXIT_OK)
         return status;
       tool->url = mcp_sse_demo_server_dup_url (tool->demo_server);
+      tool->peer = tool->url;
       if (tool->command == COMMAND_DEMO)
         {
           printf ("Demo server: %s\n", tool->url);
@@ -984,6 +1217,9 @@ run_client (Tool *tool)
   mcp_sse_client_connect_async (tool->client, NULL, on_connected, tool);
   g_main_loop_run (tool->loop);
 
+  stop_client (tool);
+  if (tool->server_argv != NULL)
+    report_server_end (tool);
   if (tool->status == EXIT_INTERRUPTED)
     print_error ("interrupted");
 
@@ -993,16 +1229,19 @@ run_client (Tool *tool)
 static void
 tool_clear (Tool *tool)
 {
-  if (tool->manager != NULL)
-    g_signal_handlers_disconnect_by_data (tool->manager, tool);
+  if (tool->transport != NULL)
+    g_signal_handlers_disconnect_by_data (tool->transport, tool);
   if (tool->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (tool->client, tool);
       mcp_sse_client_stop (tool->client);
     }
   g_clear_object (&tool->client);
-  g_clear_object (&tool->manager);
+  g_clear_object (&tool->transport);
+  g_clear_object (&tool->server);
   g_clear_object (&tool->demo_server);
+  g_clear_pointer (&tool->failure, g_free);
+  g_clear_error (&tool->closed_error);
   g_clear_object (&tool->cancellable);
   g_clear_pointer (&tool->params, json_node_unref);
   g_clear_pointer (&tool->loop, g_main_loop_unref);
@@ -1015,13 +1254,26 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) server_argv = NULL;
   Tool tool = { 0 };
   int status;
 
   setlocale (LC_ALL, "");
 
+  /* What follows the first -- is the server's command line: none of it is
+   * an option of ours, and GOption would not say where -- was. */
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--"))
+      {
+        server_argv = g_strdupv (argv + i + 1);
+        tool.server_argv = server_argv;
+        argv[i] = NULL;
+        argc = i;
+        break;
+      }
+
   context = g_option_context_new ("URL [COMMAND [ARGUMENTS]]");
-  g_option_context_set_summary (context, "Talk to an MCP server over HTTP+SSE.");
+  g_option_context_set_summary (context, help_summary);
   g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, option_entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -1043,6 +1295,17 @@ main (int   argc,
     return usage_error ("--port and --stdio exclude each other");
   if (opt_port < 0 || opt_port > G_MAXUINT16)
     return usage_error ("--port takes a port number from 0 to 65535");
+  if (tool.server_argv != NULL)
+    {
+      if (tool.server_argv[0] == NULL || *tool.server_argv[0] == '\0')
+        return usage_error ("no program to run after --");
+      if (opt_demo || opt_demo_server)
+        return usage_error ("--demo and --demo-server run no program after --");
+      if (opt_headers != NULL || opt_bearer != NULL || opt_sse_read_timeout != NULL)
+        return usage_error ("-H, --bearer and --sse-read-timeout are for URLs, not -- PROGRAM");
+    }
+  else if (opt_env != NULL || opt_cwd != NULL)
+    return usage_error ("--env and --cwd are for -- PROGRAM");
 
   tool.loop = g_main_loop_new (NULL, FALSE);
 

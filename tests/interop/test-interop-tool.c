@@ -79,29 +79,20 @@ on_communicated (GObject      *object,
   communication->done = TRUE;
 }
 
-/* Runs mcp-sse with the arguments given, up to NULL; fails the test when it
- * takes longer than the wait's deadline or ends on a signal. */
+/* Runs mcp-sse with @argv (its program included) through @launcher, whose
+ * standard output and error are pipes; fails the test when it takes
+ * longer than the wait's deadline or ends on a signal. */
 static Run
-run_tool (const char *first_argument,
-          ...)
+run_tool_argv (GSubprocessLauncher *launcher,
+               GPtrArray           *argv)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   Communication communication = { FALSE, NULL, NULL, NULL };
+  const char *first_argument = argv->len > 1 ? g_ptr_array_index (argv, 1) : NULL;
   Run run;
-  const char *argument;
-  va_list args;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MCP_SSE_TOOL"));
-  va_start (args, first_argument);
-  for (argument = first_argument; argument != NULL; argument = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) argument);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
-
   test_launcher_die_with_parent (launcher);
   g_subprocess_launcher_unsetenv (launcher, "MCP_SSE_DEBUG");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
@@ -122,6 +113,55 @@ run_tool (const char *first_argument,
   run.out = communication.out;
   run.err = communication.err;
   return run;
+}
+
+/* Runs mcp-sse with the arguments given, up to NULL. */
+static Run
+run_tool (const char *first_argument,
+          ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  const char *argument;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("MCP_SSE_TOOL"));
+  va_start (args, first_argument);
+  for (argument = first_argument; argument != NULL; argument = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) argument);
+  va_end (args);
+
+  return run_tool_argv (launcher, argv);
+}
+
+/* Runs mcp-sse with the arguments given, up to NULL, then -- and the
+ * command line of @peer, in the peer's environment and with its
+ * directory as --cwd. */
+static Run
+run_tool_with_peer (InteropStdioPeer *peer,
+                    const char       *first_argument,
+                    ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher =
+    interop_stdio_peer_new_launcher (peer, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  const char * const *server_argv = interop_stdio_peer_get_argv (peer);
+  const char *argument;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("MCP_SSE_TOOL"));
+  g_ptr_array_add (argv, (gpointer) "--cwd");
+  g_ptr_array_add (argv, (gpointer) interop_stdio_peer_get_directory (peer));
+  va_start (args, first_argument);
+  for (argument = first_argument; argument != NULL; argument = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) argument);
+  va_end (args);
+  g_ptr_array_add (argv, (gpointer) "--");
+  for (guint i = 0; server_argv[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) server_argv[i]);
+
+  return run_tool_argv (launcher, argv);
 }
 
 static JsonNode *
@@ -363,6 +403,30 @@ test_server_exits (void)
   g_assert_cmpuint (strlen (run.err), >, 0);
 }
 
+/* server-everything started by the tool itself, over stdio: its tools,
+ * and echo. Its log on stderr is not the tool's output. */
+static void
+test_stdio_everything (void)
+{
+  g_autoptr(InteropStdioPeer) peer = interop_stdio_peer_new (INTEROP_STDIO_PEER_EVERYTHING);
+  g_auto(Run) list = run_tool_with_peer (peer, NULL);
+  g_auto(Run) echo = run_tool_with_peer (peer, "call", "echo", "{\"message\": \"over stdio\"}", NULL);
+  g_autofree char *server_line = NULL;
+
+  g_assert_cmpint (list.status, ==, EXIT_OK);
+  g_assert_cmpstr (list.err, ==, "");
+  server_line = find_line (list.out, "Server:");
+  g_assert_nonnull (server_line);
+  g_assert_true (g_str_has_prefix (server_line, "Server:       "));
+  g_assert_nonnull (strstr (server_line, interop_stdio_peer_get_server_name (peer)));
+  assert_tool_listed (list.out, "echo", "Echoes back the input string");
+  assert_tool_listed (list.out, "get-sum", "Returns the sum of two numbers");
+
+  g_assert_cmpint (echo.status, ==, EXIT_OK);
+  g_assert_cmpstr (echo.out, ==, "Echo: over stdio\n");
+  g_assert_cmpstr (echo.err, ==, "");
+}
+
 static void
 add_test (const ServerSpec *spec,
           const char       *name,
@@ -407,6 +471,7 @@ main (int   argc,
   add_test (&everything, "image-json", test_image_json);
   g_test_add_func ("/interop/tool/sdk/server-exits", test_server_exits);
   g_test_add_func ("/interop/tool/connection-refused", test_connection_refused);
+  g_test_add_func ("/interop/tool/stdio/everything", test_stdio_everything);
 
   status = g_test_run ();
 
