@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "mcp-sse-error.h"
-#include "mcp-sse-event-parser.h"
+#include "mcp-sse-event-parser-private.h"
 #include "mcp-sse-event-private.h"
 
 /**
@@ -66,6 +66,8 @@ struct _McpSseEventParser
   guint64 max_event_size;
 
   FeedState *feed_state;    /* non-NULL while feed() runs */
+  McpSseEventFunc event_func;  /* replaces ::event when set */
+  gpointer event_func_data;
 
   guint bom_matched : 2;    /* bytes of a leading BOM seen so far */
   guint at_stream_start : 1;
@@ -429,7 +431,10 @@ dispatch_event (McpSseEventParser *self)
   event = mcp_sse_event_new_take (event_type,
                                   g_ref_string_acquire (self->last_event_id),
                                   data, length);
-  g_signal_emit (self, signals[EVENT], 0, event);
+  if (self->event_func != NULL)
+    self->event_func (event, self->event_func_data);
+  else
+    g_signal_emit (self, signals[EVENT], 0, event);
   mcp_sse_event_unref (event);
 }
 
@@ -1019,4 +1024,15 @@ mcp_sse_event_parser_init (McpSseEventParser *self)
   self->retry = -1;
   self->max_event_size = MCP_SSE_EVENT_PARSER_DEFAULT_MAX_EVENT_SIZE;
   self->at_stream_start = TRUE;
+}
+
+void
+mcp_sse_event_parser_set_event_func (McpSseEventParser *self,
+                                     McpSseEventFunc    func,
+                                     gpointer           user_data)
+{
+  g_return_if_fail (MCP_SSE_IS_EVENT_PARSER (self));
+
+  self->event_func = func;
+  self->event_func_data = user_data;
 }

@@ -17,7 +17,7 @@
 #include "mcp-sse-sources-private.h"
 #include "mcp-sse-debug-private.h"
 #include "mcp-sse-error.h"
-#include "mcp-sse-event-parser.h"
+#include "mcp-sse-event-parser-private.h"
 #include "mcp-sse-http-policy-private.h"
 #include "mcp-sse-json-reader-private.h"
 #include "mcp-sse-redact-private.h"
@@ -82,7 +82,7 @@ channel_clear (McpSseSseChannel *channel)
   mcp_sse_source_clear (&channel->read_deadline);
   mcp_sse_source_clear (&channel->read_source);
   if (channel->parser != NULL)
-    g_signal_handlers_disconnect_by_data (channel->parser, channel);
+    mcp_sse_event_parser_set_event_func (channel->parser, NULL, NULL);
   g_clear_object (&channel->parser);
   channel_forget_get (channel);
   g_clear_pointer (&channel->core, mcp_sse_http_core_unref);
@@ -374,9 +374,8 @@ handle_endpoint (McpSseSseChannel *channel,
 }
 
 static void
-on_parser_event (McpSseEventParser *parser,
-                 McpSseEvent       *event,
-                 gpointer           user_data)
+on_parser_event (McpSseEvent *event,
+                 gpointer     user_data)
 {
   McpSseSseChannel *channel = user_data;
   g_autoptr(GObject) owner = NULL;
@@ -794,7 +793,7 @@ channel_new (McpSseHttpCore                  *core,
   channel->cancellable = g_cancellable_new ();
   channel->start_task = g_object_ref (start_task);
   channel->parser = mcp_sse_event_parser_new ();
-  g_signal_connect (channel->parser, "event", G_CALLBACK (on_parser_event), channel);
+  mcp_sse_event_parser_set_event_func (channel->parser, on_parser_event, channel);
   channel->buffer_size = MIN_READ_SIZE;
   channel->buffer = g_malloc (channel->buffer_size);
 
