@@ -9,6 +9,8 @@
 
 #include "mcp-sse-authorizer.h"
 
+#include "mcp-sse-http-post-private.h"
+
 G_BEGIN_DECLS
 
 typedef struct _McpSseHttpCore McpSseHttpCore;
@@ -69,6 +71,9 @@ gboolean        mcp_sse_http_core_challenge_finish     (McpSseHttpCore       *co
                                                         GAsyncResult         *result,
                                                         GError              **error);
 
+McpSsePostQueue *mcp_sse_http_core_get_post_queue     (McpSseHttpCore       *core);
+
+/* mcp-sse-http-post.c */
 void            mcp_sse_http_core_post_async           (McpSseHttpCore       *core,
                                                         GUri                 *uri,
                                                         const char           *content_type,
