@@ -9,6 +9,12 @@
  * Two wires: an SSE stream answered with POSTs (SseSession), and lines on
  * a pair of streams (StdioSession).
  *
+ * Streamable HTTP on /mcp keeps an HttpSession per MCP session, which has
+ * no wire of its own: each POSTed tools/call is answered by a Session of
+ * its own on the SSE wire (its progress and notifications, then its
+ * response, then the end of the stream), and so is the GET stream; other
+ * requests are answered as JSON by a Session whose wire collects the text.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -45,6 +51,10 @@
 #define MAX_SLOW_INTERVAL_MS 60000
 #define MAX_FLOOD_COUNT G_GUINT64_CONSTANT (100000000)
 #define MAX_FLOOD_SIZE (32 * 1024 * 1024)
+
+/* Open Streamable HTTP sessions, and the streams of one at a time. */
+#define MAX_HTTP_SESSIONS 1024
+#define MAX_HTTP_STREAMS MAX_CALLS
 
 #define LATEST_PROTOCOL_VERSION "2025-11-25"
 
@@ -114,6 +124,8 @@ typedef struct
   /* Called once, when the session ends: no more frames come. The wire
    * writes what it was given, then lets the session go. */
   void (*end)   (Session *session);
+  /* The stream answers one request: it ends after the response. */
+  gboolean end_after_reply;
 } SessionWire;
 
 struct _Session
@@ -125,7 +137,10 @@ struct _Session
   GQueue calls;
   guint batch_writes : 1;
   guint ending : 1;
+  guint counted : 1;         /* in n-sessions: not the streams of /mcp */
 };
+
+typedef struct _HttpSession HttpSession;
 
 /* A session on an SSE stream: the response to a GET /sse. */
 typedef struct
@@ -135,8 +150,25 @@ typedef struct
   SoupServerMessage *msg;
   SoupMessageBody *body;
   GSource *hangup_watch;
+  HttpSession *owner;        /* a stream of /mcp: its session, until deleted */
   guint headers_written : 1;
 } SseSession;
+
+/* A Streamable HTTP session: its streams are SseSessions in the server's
+ * http_streams whose owner it is. */
+struct _HttpSession
+{
+  char *id;
+  guint n_streams;
+  SseSession *get_stream;
+};
+
+/* Collects the JSON text of a response to a POST on /mcp. */
+typedef struct
+{
+  Session session;
+  GString *text;
+} JsonSession;
 
 /* A session on a pair of streams, one JSON-RPC message per line. */
 typedef struct
@@ -176,6 +208,8 @@ struct _McpSseDemoServer
   GCancellable *accept_cancellable;
   GHashTable *connections;   /* remote address -> Connection */
   GHashTable *sessions;      /* id -> SseSession, ending ones included */
+  GHashTable *http_sessions; /* id -> HttpSession */
+  GQueue http_streams;       /* SseSession: the streams of /mcp until finished */
   GQueue stdio_sessions;     /* StdioSession, until their task returns */
   guint port;
   char *url;
@@ -196,6 +230,7 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (McpSseDemoServer, mcp_sse_demo_server, G_TYPE_OBJECT)
 
 static void session_pump (Session *session);
+static void session_end (Session *session);
 
 /* Writing frames */
 
@@ -209,6 +244,7 @@ session_init (Session           *session,
   session->wire = wire;
   session->batch_writes = batch_writes;
   session->batch = g_string_sized_new (256);
+  session->counted = TRUE;
   g_queue_init (&session->calls);
 }
 
@@ -403,6 +439,9 @@ call_finish (Call     *call,
   else
     json_node_unref (result);
   call_free (call);
+
+  if (session->wire->end_after_reply)
+    session_end (session);
 }
 
 static Call *
@@ -465,7 +504,8 @@ session_end (Session *session)
   session->ending = TRUE;
   session_drop_calls (session);
   session->wire->end (session);
-  server_count_session (session->server, -1);
+  if (session->counted)
+    server_count_session (session->server, -1);
 }
 
 /* Frees what session_init() made. */
@@ -1315,6 +1355,449 @@ refuse_method (SoupServerMessage *msg,
   respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed\n");
 }
 
+/* Streamable HTTP on /mcp.
+ *
+ * POST: `initialize` makes a session, whose id is sent back in
+ * Mcp-Session-Id; every other message names it in that header.
+ * Notifications and responses are answered 202 with no body; tools/call
+ * with a text/event-stream of the call's own messages, its response last;
+ * every other request with its response as application/json. Events have
+ * no id: the server keeps nothing to resume a broken stream from.
+ * GET opens the session's stream for messages not tied to a request; this
+ * server sends none there, only a comment at the start. DELETE ends the
+ * session: its streams end and nothing of it is kept. */
+
+static void
+http_session_free (HttpSession *session)
+{
+  g_free (session->id);
+  g_free (session);
+}
+
+static void
+http_stream_end (Session *session)
+{
+  SseSession *stream = (SseSession *) session;
+
+  sse_session_stop_watching (stream);
+  soup_message_body_complete (stream->body);
+  /* Before the headers are out, libsoup picks the end up by itself. */
+  if (stream->headers_written)
+    soup_server_message_unpause (stream->msg);
+}
+
+static const SessionWire http_stream_wire = {
+  .frame_start = "event: message\ndata: ",
+  .frame_end = "\n\n",
+  .write = sse_session_write,
+  .end = http_stream_end,
+  .end_after_reply = TRUE,
+};
+
+static void
+json_session_write (Session *session,
+                    GBytes  *bytes)
+{
+  JsonSession *json = (JsonSession *) session;
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  g_string_append_len (json->text, data, size);
+  session_wrote (session, size);
+}
+
+static void
+json_session_end (Session *session)
+{
+}
+
+static const SessionWire json_wire = {
+  .frame_start = "",
+  .frame_end = "",
+  .write = json_session_write,
+  .end = json_session_end,
+};
+
+static void
+on_http_stream_finished (SoupServerMessage *msg,
+                         SseSession        *stream)
+{
+  McpSseDemoServer *self = stream->session.server;
+  HttpSession *owner = stream->owner;
+
+  if (owner != NULL)
+    {
+      owner->n_streams--;
+      if (owner->get_stream == stream)
+        owner->get_stream = NULL;
+    }
+  g_queue_remove (&self->http_streams, stream);
+  sse_session_free (stream);
+}
+
+/* Starts the text/event-stream answer to @msg, a stream of @owner. */
+static SseSession *
+http_stream_new (McpSseDemoServer  *self,
+                 HttpSession       *owner,
+                 SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SseSession *stream = g_new0 (SseSession, 1);
+
+  session_init (&stream->session, self, &http_stream_wire, self->batch_writes);
+  stream->session.counted = FALSE;
+  stream->owner = owner;
+  stream->msg = g_object_ref (msg);
+  stream->body = soup_server_message_get_response_body (msg);
+  owner->n_streams++;
+  g_queue_push_tail (&self->http_streams, stream);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "Mcp-Session-Id", owner->id);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_body_set_accumulate (stream->body, FALSE);
+
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), stream);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), stream);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_http_stream_finished), stream);
+  sse_session_watch_socket (stream);
+
+  return stream;
+}
+
+/* Ends @session's streams and forgets it. */
+static void
+http_session_delete (McpSseDemoServer *self,
+                     HttpSession      *session)
+{
+  g_autoptr(GList) streams = g_list_copy (self->http_streams.head);
+
+  for (GList *l = streams; l != NULL; l = l->next)
+    {
+      SseSession *stream = l->data;
+
+      if (stream->owner != session)
+        continue;
+      stream->owner = NULL;
+      session_end (&stream->session);
+    }
+
+  g_hash_table_remove (self->http_sessions, session->id);
+  server_count_session (self, -1);
+}
+
+/* A JSON-RPC error with a null id, as a response body. */
+static void
+respond_json_rpc_error (SoupServerMessage *msg,
+                        guint              status,
+                        int                code,
+                        const char        *message)
+{
+  g_autofree char *text = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":null,"
+                                           "\"error\":{\"code\":%d,\"message\":\"%s\"}}",
+                                           code, message);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    text, strlen (text));
+}
+
+/* Whether the Accept header of @msg admits @type ("text/event-stream"). */
+static gboolean
+accepts (SoupServerMessage *msg,
+         const char        *type)
+{
+  const char *accept = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                      "Accept");
+  g_autofree char *any_subtype = g_strndup (type, strchr (type, '/') - type + 1);
+  g_auto(GStrv) items = NULL;
+
+  if (accept == NULL)
+    return FALSE;
+
+  items = g_strsplit (accept, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      char *item = g_strstrip (items[i]);
+      char *parameters = strchr (item, ';');
+
+      if (parameters != NULL)
+        *parameters = '\0';
+      g_strchomp (item);
+      if (g_ascii_strcasecmp (item, type) == 0 || g_str_equal (item, "*/*") ||
+          (g_ascii_strncasecmp (item, any_subtype, strlen (any_subtype)) == 0 &&
+           g_str_equal (item + strlen (any_subtype), "*")))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Checks the headers every request on /mcp may carry, and finds the
+ * session named; answers @msg and returns FALSE when they are wrong. */
+static gboolean
+http_check_request (McpSseDemoServer   *self,
+                    SoupServerMessage  *msg,
+                    gboolean            session_needed,
+                    HttpSession       **session)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *version = soup_message_headers_get_one (headers, "MCP-Protocol-Version");
+  const char *session_id = soup_message_headers_get_one (headers, "Mcp-Session-Id");
+
+  *session = NULL;
+  if (version != NULL && !g_strv_contains (protocol_versions, version))
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_BAD_REQUEST, -32600,
+                              "Bad Request: unsupported MCP-Protocol-Version");
+      return FALSE;
+    }
+
+  if (!session_needed)
+    return TRUE;
+
+  if (session_id == NULL)
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_BAD_REQUEST, -32600,
+                              "Bad Request: Mcp-Session-Id header is required");
+      return FALSE;
+    }
+
+  *session = g_hash_table_lookup (self->http_sessions, session_id);
+  if (*session == NULL)
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_NOT_FOUND, -32001, "Session not found");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Answers the request @message of @session with JSON. */
+static void
+http_respond_json (McpSseDemoServer  *self,
+                   SoupServerMessage *msg,
+                   HttpSession       *session,
+                   JsonNode          *message)
+{
+  JsonSession json = { { 0 }, NULL };
+  g_autofree char *text = NULL;
+  gsize length;
+
+  session_init (&json.session, self, &json_wire, FALSE);
+  json.session.counted = FALSE;
+  json.text = g_string_new (NULL);
+  session_handle_message (&json.session, message);
+  session_flush (&json.session);
+  session_clear (&json.session);
+  length = json.text->len;
+  text = g_string_free (json.text, FALSE);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Mcp-Session-Id", session->id);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), length);
+}
+
+/* Ends the call @params names among the streams of @session: the stream
+ * ends without a response. */
+static void
+http_session_cancel (McpSseDemoServer *self,
+                     HttpSession      *session,
+                     JsonObject       *params)
+{
+  JsonNode *request_id = params != NULL ? json_object_get_member (params, "requestId") : NULL;
+
+  if (request_id == NULL)
+    return;
+
+  for (GList *l = self->http_streams.head; l != NULL; l = l->next)
+    {
+      SseSession *stream = l->data;
+      Call *call;
+
+      if (stream->owner != session ||
+          (call = session_find_call (&stream->session, request_id)) == NULL)
+        continue;
+
+      g_queue_remove (&stream->session.calls, call);
+      call_free (call);
+      session_end (&stream->session);
+      return;
+    }
+}
+
+static void
+handle_mcp_post (McpSseDemoServer  *self,
+                 SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr(JsonNode) message = NULL;
+  g_autoptr(GBytes) body = NULL;
+  JsonObject *object;
+  JsonNode *id, *method;
+  const char *method_name;
+  HttpSession *session;
+  SseSession *stream;
+
+  if (!accepts (msg, "application/json") || !accepts (msg, "text/event-stream"))
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_NOT_ACCEPTABLE, -32600,
+                              "Not Acceptable: the client must accept both application/json and text/event-stream");
+      return;
+    }
+
+  if (content_type == NULL || g_ascii_strcasecmp (content_type, "application/json") != 0)
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, -32600,
+                              "Unsupported Media Type: Content-Type must be application/json");
+      return;
+    }
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  if (g_bytes_get_size (body) > MAX_MESSAGE_SIZE)
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, -32600,
+                              "The message is larger than 4 MiB");
+      return;
+    }
+
+  message = parse_message (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (message == NULL)
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_BAD_REQUEST, -32700, "Parse error");
+      return;
+    }
+
+  /* Batches (2025-03-26 only) are not supported. */
+  if (!JSON_NODE_HOLDS_OBJECT (message))
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_BAD_REQUEST, -32600, "Invalid Request: not an object");
+      return;
+    }
+
+  object = json_node_get_object (message);
+  id = json_object_get_member (object, "id");
+  method = json_object_get_member (object, "method");
+  method_name = method != NULL && JSON_NODE_HOLDS_VALUE (method) &&
+                json_node_get_value_type (method) == G_TYPE_STRING
+                ? json_node_get_string (method) : NULL;
+
+  if (method_name != NULL && id != NULL && is_valid_id (id) &&
+      g_str_equal (method_name, "initialize"))
+    {
+      g_autofree char *session_id = NULL;
+
+      if (!http_check_request (self, msg, FALSE, &session))
+        return;
+      if (g_hash_table_size (self->http_sessions) >= MAX_HTTP_SESSIONS)
+        {
+          respond_json_rpc_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, -32603, "Too many sessions");
+          return;
+        }
+
+      session = g_new0 (HttpSession, 1);
+      session->id = g_uuid_string_random ();
+      g_hash_table_insert (self->http_sessions, session->id, session);
+      server_count_session (self, 1);
+      http_respond_json (self, msg, session, message);
+      return;
+    }
+
+  if (!http_check_request (self, msg, TRUE, &session))
+    return;
+
+  /* A notification or a response (the server sends no requests). */
+  if ((method_name != NULL && id == NULL) ||
+      (method == NULL && id != NULL &&
+       (json_object_has_member (object, "result") || json_object_has_member (object, "error"))))
+    {
+      if (method_name != NULL && g_str_equal (method_name, "notifications/cancelled"))
+        {
+          JsonNode *params = json_object_get_member (object, "params");
+
+          http_session_cancel (self, session,
+                               params != NULL && JSON_NODE_HOLDS_OBJECT (params)
+                               ? json_node_get_object (params) : NULL);
+        }
+      soup_server_message_set_status (msg, SOUP_STATUS_ACCEPTED, NULL);
+      return;
+    }
+
+  if (method_name == NULL || id == NULL || !is_valid_id (id))
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_BAD_REQUEST, -32600, "Invalid Request");
+      return;
+    }
+
+  if (!g_str_equal (method_name, "tools/call"))
+    {
+      http_respond_json (self, msg, session, message);
+      return;
+    }
+
+  if (session->n_streams >= MAX_HTTP_STREAMS)
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, -32603, "Too many calls in progress");
+      return;
+    }
+
+  stream = http_stream_new (self, session, msg);
+  session_handle_message (&stream->session, message);
+  /* Answered at once, or going on with a Call that ends the stream. */
+  if (g_queue_is_empty (&stream->session.calls))
+    session_end (&stream->session);
+  else
+    session_flush (&stream->session);
+}
+
+static void
+handle_mcp_get (McpSseDemoServer  *self,
+                SoupServerMessage *msg)
+{
+  HttpSession *session;
+  SseSession *stream;
+
+  if (!accepts (msg, "text/event-stream"))
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_NOT_ACCEPTABLE, -32600,
+                              "Not Acceptable: the client must accept text/event-stream");
+      return;
+    }
+
+  if (!http_check_request (self, msg, TRUE, &session))
+    return;
+
+  if (session->get_stream != NULL)
+    {
+      respond_json_rpc_error (msg, SOUP_STATUS_CONFLICT, -32600,
+                              "Conflict: the session's stream is already open");
+      return;
+    }
+
+  stream = http_stream_new (self, session, msg);
+  session->get_stream = stream;
+  g_string_append (stream->session.batch, ": stream open\n\n");
+  session_flush (&stream->session);
+}
+
+static void
+handle_mcp_delete (McpSseDemoServer  *self,
+                   SoupServerMessage *msg)
+{
+  HttpSession *session;
+
+  if (!http_check_request (self, msg, TRUE, &session))
+    return;
+
+  http_session_delete (self, session);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+}
+
 static void
 on_request (SoupServer        *server,
             SoupServerMessage *msg,
@@ -1331,6 +1814,17 @@ on_request (SoupServer        *server,
         handle_sse (self, msg, query);
       else
         refuse_method (msg, "GET");
+    }
+  else if (g_str_equal (path, "/mcp"))
+    {
+      if (method == SOUP_METHOD_POST)
+        handle_mcp_post (self, msg);
+      else if (method == SOUP_METHOD_GET)
+        handle_mcp_get (self, msg);
+      else if (method == SOUP_METHOD_DELETE)
+        handle_mcp_delete (self, msg);
+      else
+        refuse_method (msg, "GET, POST, DELETE");
     }
   else if (g_str_equal (path, "/message"))
     {
@@ -1665,6 +2159,10 @@ mcp_sse_demo_server_dispose (GObject *object)
         }
     }
 
+  g_queue_clear_full (&self->http_streams, (GDestroyNotify) sse_session_free);
+  if (self->http_sessions != NULL)
+    g_hash_table_remove_all (self->http_sessions);
+
   /* A stdio session's task holds the server: only an explicit dispose
    * comes here while one runs. It returns once its streams are done. */
   for (GList *l = self->stdio_sessions.head; l != NULL; l = l->next)
@@ -1695,6 +2193,7 @@ mcp_sse_demo_server_finalize (GObject *object)
   McpSseDemoServer *self = MCP_SSE_DEMO_SERVER (object);
 
   g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->http_sessions, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->url);
@@ -1772,6 +2271,9 @@ mcp_sse_demo_server_init (McpSseDemoServer *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->sessions = g_hash_table_new (g_str_hash, g_str_equal);
+  self->http_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                               (GDestroyNotify) http_session_free);
+  g_queue_init (&self->http_streams);
   g_queue_init (&self->stdio_sessions);
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                              (GDestroyNotify) connection_free);
@@ -1931,6 +2433,11 @@ mcp_sse_demo_server_close_sessions (McpSseDemoServer *self)
 
   for (GList *l = self->stdio_sessions.head; l != NULL; l = l->next)
     session_end (l->data);
+
+  g_clear_pointer (&sessions, g_list_free);
+  sessions = g_hash_table_get_values (self->http_sessions);
+  for (GList *l = sessions; l != NULL; l = l->next)
+    http_session_delete (self, l->data);
 }
 
 void

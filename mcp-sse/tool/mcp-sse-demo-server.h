@@ -14,8 +14,8 @@ G_BEGIN_DECLS
  * McpSseDemoServer:
  *
  * An MCP server speaking the HTTP+SSE transport of the 2024-11-05
- * specification, built on SoupServer, and the stdio transport on any pair
- * of streams. It is not part of libmcp-sse: the
+ * specification and Streamable HTTP, built on SoupServer, and the stdio
+ * transport on any pair of streams. It is not part of libmcp-sse: the
  * `mcp-sse` tool (`--demo`, `--demo-server`), the tests, the examples and
  * the benchmarks link it from a static library.
  *
@@ -32,6 +32,29 @@ G_BEGIN_DECLS
  *   id, a bad content type or a body that is not JSON, 404 for an unknown
  *   session, 413 for a body over 4 MiB, 503 while the session has more
  *   than 8 MiB of unsent data.
+ * - `/mcp` speaks Streamable HTTP (2025-03-26, 2025-06-18, 2025-11-25).
+ *   `POST` takes one JSON-RPC message; the client must accept both
+ *   `application/json` and `text/event-stream` (406 otherwise) and send
+ *   `Content-Type: application/json` (415 otherwise). `initialize` makes a
+ *   session and answers with its id in `Mcp-Session-Id` (a UUID); every
+ *   later request carries it (400 without it, 404 for an unknown or
+ *   deleted one). Notifications and responses: 202, no body. `tools/call`:
+ *   200 with a `text/event-stream` of `message` events: the call's
+ *   progress and notifications, then its response, then the stream ends;
+ *   events carry no `id` and there is no priming event, as nothing is kept
+ *   to resume from. Every other request: 200 with its response as
+ *   `application/json`. `notifications/cancelled` ends the call's stream
+ *   without a response; a client that closes the stream drops the call.
+ *   `GET` (`Accept: text/event-stream`) opens the session's standalone
+ *   stream: a `: stream open` comment, then nothing until the session
+ *   ends (409 for a second one). `DELETE` ends the session and its
+ *   streams (200); nothing of it is kept. An `MCP-Protocol-Version` header
+ *   other than 2024-11-05, 2025-03-26, 2025-06-18 or 2025-11-25 gets 400.
+ *   Errors have a JSON-RPC error body with a null id (-32700 for a body
+ *   that is not JSON, -32600 for a batch or an invalid message, -32001
+ *   for an unknown session); 413 over 4 MiB; 503 beyond 1024 sessions or
+ *   64 calls running in one session. Sessions that are never deleted stay
+ *   until mcp_sse_demo_server_close_sessions().
  * - mcp_sse_demo_server_serve_stdio_async() serves one session on a pair
  *   of streams (the `mcp-sse --demo-server --stdio` command: its standard
  *   input and output): one JSON-RPC message per line each way, UTF-8,
@@ -111,7 +134,8 @@ guint             mcp_sse_demo_server_get_n_sessions    (McpSseDemoServer  *self
 
 /* Ends every session's stream cleanly (the last chunk is written after
  * whatever is queued); calls in progress are dropped without a response.
- * A stdio session stops reading and finishes as at the end of its input. */
+ * A stdio session stops reading and finishes as at the end of its input.
+ * Streamable HTTP sessions are deleted. */
 void              mcp_sse_demo_server_close_sessions    (McpSseDemoServer  *self);
 
 /* Serves one MCP session over @input and @output, a line per message,
