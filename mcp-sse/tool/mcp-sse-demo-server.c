@@ -1690,8 +1690,6 @@ handle_mcp_post (McpSseDemoServer  *self,
   if (method_name != NULL && id != NULL && is_valid_id (id) &&
       g_str_equal (method_name, "initialize"))
     {
-      g_autofree char *session_id = NULL;
-
       if (!http_check_request (self, msg, FALSE, &session))
         return;
       if (g_hash_table_size (self->http_sessions) >= MAX_HTTP_SESSIONS)
