@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -986,6 +987,78 @@ test_line_splitter (void)
 #define add_test(path, func) \
   g_test_add ("/stdio-transport/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
+/* A server that no longer reads: the write fails with EPIPE, and SIGPIPE
+ * must not end the application. In a child process of its own that starts
+ * with SIGPIPE at its default, as an application that never touched it:
+ * the server closes its standard input, says so on its standard output,
+ * and stays alive, so the send is sure to meet a pipe without a reader. */
+static void
+on_ready_message (McpSseTransport *transport,
+                  JsonNode        *message,
+                  gpointer         user_data)
+{
+  gboolean *ready = user_data;
+
+  *ready = TRUE;
+}
+
+static void
+on_write_to_closed_stdin_sent (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  GError **error = user_data;
+
+  g_assert_false (mcp_sse_transport_send_finish (MCP_SSE_TRANSPORT (source), result, error));
+}
+
+static void
+write_to_closed_stdin (void)
+{
+  const char *argv[] = {
+    "/bin/sh", "-c",
+    "exec 0<&-; echo '{\"jsonrpc\":\"2.0\",\"method\":\"ready\"}'; exec sleep 60",
+    NULL
+  };
+  g_autoptr(McpSseStdioTransport) transport = NULL;
+  g_autoptr(JsonNode) message = json_from_string ("{\"jsonrpc\":\"2.0\",\"method\":\"x\"}", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  gboolean ready = FALSE;
+
+  signal (SIGPIPE, SIG_DFL);
+  transport = mcp_sse_stdio_transport_new (argv);
+  g_signal_connect (transport, "message", G_CALLBACK (on_ready_message), &ready);
+
+  mcp_sse_transport_start_async (MCP_SSE_TRANSPORT (transport), NULL, on_async_done, &result);
+  TEST_WAIT_UNTIL (result != NULL);
+  g_assert_true (mcp_sse_transport_start_finish (MCP_SSE_TRANSPORT (transport), result, &error));
+  g_assert_no_error (error);
+  process = g_object_ref (mcp_sse_stdio_transport_get_subprocess (transport));
+  TEST_WAIT_UNTIL (ready);
+
+  mcp_sse_transport_send_async (MCP_SSE_TRANSPORT (transport), message, NULL,
+                                on_write_to_closed_stdin_sent, &error);
+  TEST_WAIT_UNTIL (error != NULL);
+  g_test_message ("%s", error->message);
+
+  /* Leave no sleeping server behind. */
+  mcp_sse_transport_stop (MCP_SSE_TRANSPORT (transport));
+  g_subprocess_force_exit (process);
+  g_clear_object (&result);
+  g_subprocess_wait_async (process, NULL, on_async_done, &result);
+  TEST_WAIT_UNTIL (result != NULL);
+}
+
+static void
+test_write_to_closed_stdin (void)
+{
+  g_test_trap_subprocess ("/stdio-transport/write-to-closed-stdin/subprocess", 0,
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -996,6 +1069,8 @@ main (int   argc,
   g_test_add_func ("/stdio-transport/properties/negative-timeout", test_negative_timeout);
   g_test_add_func ("/stdio-transport/properties/negative-timeout/subprocess", set_negative_timeout);
   g_test_add_func ("/stdio-transport/line-splitter", test_line_splitter);
+  g_test_add_func ("/stdio-transport/write-to-closed-stdin", test_write_to_closed_stdin);
+  g_test_add_func ("/stdio-transport/write-to-closed-stdin/subprocess", write_to_closed_stdin);
 
   if (!g_file_test (PYTHON, G_FILE_TEST_IS_EXECUTABLE))
     {

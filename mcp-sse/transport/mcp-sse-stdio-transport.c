@@ -1227,9 +1227,11 @@ mcp_sse_stdio_transport_class_init (McpSseStdioTransportClass *klass)
   transport_closed_signal = g_signal_lookup ("closed", MCP_SSE_TYPE_TRANSPORT);
 
   /* Writing to a pipe whose reader is gone raises SIGPIPE, which kills
-   * the process unless ignored; GIO's socket class ignores it process-wide
-   * for the same reason, and the transport wants the EPIPE instead. */
-  g_type_ensure (G_TYPE_SOCKET);
+   * the process unless ignored: a server that exits must be an error, not
+   * the end of the application. GIO's socket class ignores it process-wide
+   * for the same reason (its class_init does; registering the type alone
+   * does not), and so does this one. */
+  signal (SIGPIPE, SIG_IGN);
 }
 
 static void
