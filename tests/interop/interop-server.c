@@ -474,3 +474,35 @@ interop_stdio_peer_new_launcher (InteropStdioPeer *peer,
 
   return launcher;
 }
+
+/* Tool results */
+
+gboolean
+interop_result_is_error (JsonNode *result)
+{
+  return json_object_get_boolean_member_with_default (json_node_get_object (result), "isError", FALSE);
+}
+
+JsonObject *
+interop_content_item (JsonNode   *result,
+                      guint       index,
+                      const char *type)
+{
+  JsonArray *content = json_object_get_array_member (json_node_get_object (result), "content");
+  JsonObject *item;
+
+  g_assert_nonnull (content);
+  g_assert_cmpuint (index, <, json_array_get_length (content));
+  item = json_array_get_object_element (content, index);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (json_object_get_string_member (item, "type"), ==, type);
+
+  return item;
+}
+
+const char *
+interop_content_text (JsonNode *result,
+                      guint     index)
+{
+  return json_object_get_string_member (interop_content_item (result, index, "text"), "text");
+}

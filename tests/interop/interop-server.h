@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "mcp-sse-test-utils.h"
 
@@ -72,5 +73,14 @@ GSubprocessLauncher *interop_stdio_peer_new_launcher  (InteropStdioPeer     *pee
                                                        GSubprocessFlags      flags);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InteropStdioPeer, interop_stdio_peer_free)
+
+/* Reading a tools/call result: whether it is an error result, and its
+ * content item @index, asserted to be of @type. */
+gboolean             interop_result_is_error          (JsonNode             *result);
+JsonObject          *interop_content_item             (JsonNode             *result,
+                                                       guint                 index,
+                                                       const char           *type);
+const char          *interop_content_text             (JsonNode             *result,
+                                                       guint                 index);
 
 G_END_DECLS

@@ -444,39 +444,6 @@ call_tool (Fixture     *f,
   return finish_call (f, &pending, error);
 }
 
-static gboolean
-result_is_error (JsonNode *result)
-{
-  JsonObject *object = json_node_get_object (result);
-
-  return json_object_has_member (object, "isError") &&
-         json_object_get_boolean_member (object, "isError");
-}
-
-static JsonObject *
-content_item (JsonNode   *result,
-              guint       index,
-              const char *type)
-{
-  JsonArray *content = json_object_get_array_member (json_node_get_object (result), "content");
-  JsonObject *item;
-
-  g_assert_nonnull (content);
-  g_assert_cmpuint (index, <, json_array_get_length (content));
-  item = json_array_get_object_element (content, index);
-  g_assert_nonnull (item);
-  g_assert_cmpstr (json_object_get_string_member (item, "type"), ==, type);
-
-  return item;
-}
-
-static const char *
-content_text (JsonNode *result,
-              guint     index)
-{
-  return json_object_get_string_member (content_item (result, index, "text"), "text");
-}
-
 static JsonNode *
 call_tool_ok (Fixture    *f,
               const char *name,
@@ -488,8 +455,8 @@ call_tool_ok (Fixture    *f,
   g_assert_no_error (error);
   g_assert_nonnull (result);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (result));
-  if (result_is_error (result))
-    g_error ("%s %s failed: %s", name, arguments, content_text (result, 0));
+  if (interop_result_is_error (result))
+    g_error ("%s %s failed: %s", name, arguments, interop_content_text (result, 0));
 
   return result;
 }
@@ -588,7 +555,6 @@ test_list_tools (Fixture       *f,
     }
 }
 
-
 /* server-everything registers the tools that depend on the client's
  * capabilities once the client is initialized, and says so. */
 static void
@@ -617,8 +583,8 @@ test_echo (Fixture       *f,
   g_autoptr(GError) error = NULL;
   Pending pending = { NULL, 0 };
 
-  g_assert_cmpstr (content_text (hi, 0), ==, "Echo: hi");
-  g_assert_false (result_is_error (hi));
+  g_assert_cmpstr (interop_content_text (hi, 0), ==, "Echo: hi");
+  g_assert_false (interop_result_is_error (hi));
 
   /* Escapes, non-ASCII and a line separator must survive both ways. */
   json_object_set_string_member (json_node_get_object (arguments), "message", message);
@@ -626,7 +592,7 @@ test_echo (Fixture       *f,
   wait_for (&pending, "echo");
   unicode = finish_call (f, &pending, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (content_text (unicode, 0), ==, expected);
+  g_assert_cmpstr (interop_content_text (unicode, 0), ==, expected);
 }
 
 static void
@@ -636,9 +602,9 @@ test_get_sum (Fixture       *f,
   g_autoptr(JsonNode) sum = call_tool_ok (f, "get-sum", "{\"a\": 2, \"b\": 40}");
   g_autoptr(JsonNode) fractions = call_tool_ok (f, "get-sum", "{\"a\": 0.5, \"b\": -2.25}");
 
-  g_assert_nonnull (strstr (content_text (sum, 0), "42"));
-  g_assert_cmpstr (content_text (sum, 0), ==, "The sum of 2 and 40 is 42.");
-  g_assert_cmpstr (content_text (fractions, 0), ==, "The sum of 0.5 and -2.25 is -1.75.");
+  g_assert_nonnull (strstr (interop_content_text (sum, 0), "42"));
+  g_assert_cmpstr (interop_content_text (sum, 0), ==, "The sum of 2 and 40 is 42.");
+  g_assert_cmpstr (interop_content_text (fractions, 0), ==, "The sum of 0.5 and -2.25 is -1.75.");
 }
 
 static void
@@ -682,7 +648,7 @@ test_progress (Fixture       *f,
   result = finish_call (f, &pending, &error);
 
   g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (content_text (result, 0), "Long running operation completed."));
+  g_assert_true (g_str_has_prefix (interop_content_text (result, 0), "Long running operation completed."));
 
   /* The server sends every notification before the result, on the same
    * stream: all of them must have been reported by then, in order. */
@@ -753,7 +719,7 @@ test_cancel (Fixture       *f,
 
   /* The session goes on. */
   after = call_tool_ok (f, "echo", "{\"message\": \"still here\"}");
-  g_assert_cmpstr (content_text (after, 0), ==, "Echo: still here");
+  g_assert_cmpstr (interop_content_text (after, 0), ==, "Echo: still here");
   g_assert_false (f->closed);
 }
 
@@ -774,12 +740,12 @@ test_unknown_tool (Fixture       *f,
   else
     {
       g_assert_no_error (error);
-      g_assert_true (result_is_error (result));
-      g_assert_nonnull (strstr (content_text (result, 0), "Tool no-such-tool not found"));
+      g_assert_true (interop_result_is_error (result));
+      g_assert_nonnull (strstr (interop_content_text (result, 0), "Tool no-such-tool not found"));
     }
 
   after = call_tool_ok (f, "echo", "{\"message\": \"after\"}");
-  g_assert_cmpstr (content_text (after, 0), ==, "Echo: after");
+  g_assert_cmpstr (interop_content_text (after, 0), ==, "Echo: after");
 }
 
 static JsonArray *
@@ -927,7 +893,7 @@ test_large_arguments (Fixture       *f,
   wait_for (&pending, "echo of a megabyte");
   result = finish_call (f, &pending, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (content_text (result, 0), ==, expected);
+  g_assert_cmpstr (interop_content_text (result, 0), ==, expected);
 }
 
 /* Over 4 MB the server answers the POST 400 and never sees the request:
@@ -950,7 +916,7 @@ test_oversized_request (Fixture       *f,
   g_assert_null (result);
 
   after = call_tool_ok (f, "echo", "{\"message\": \"after the refused POST\"}");
-  g_assert_cmpstr (content_text (after, 0), ==, "Echo: after the refused POST");
+  g_assert_cmpstr (interop_content_text (after, 0), ==, "Echo: after the refused POST");
   g_assert_false (f->closed);
 }
 
@@ -978,7 +944,7 @@ test_request_timeout (Fixture       *f,
 
   mcp_sse_client_set_request_timeout (f->client, MCP_SSE_CLIENT_DEFAULT_REQUEST_TIMEOUT);
   after = call_tool_ok (f, "echo", "{\"message\": \"after the timeout\"}");
-  g_assert_cmpstr (content_text (after, 0), ==, "Echo: after the timeout");
+  g_assert_cmpstr (interop_content_text (after, 0), ==, "Echo: after the timeout");
 }
 
 /* The same client, stopped and connected again, gets a new session and
@@ -1005,7 +971,7 @@ test_reconnect (Fixture       *f,
   g_assert_cmpstr (mcp_sse_connection_manager_get_endpoint (manager), !=, first_endpoint);
 
   after = call_tool_ok (f, "echo", "{\"message\": \"second session\"}");
-  g_assert_cmpstr (content_text (after, 0), ==, "Echo: second session");
+  g_assert_cmpstr (interop_content_text (after, 0), ==, "Echo: second session");
 }
 
 /* Base64 that g_base64_decode would accept only by skipping characters is
@@ -1076,7 +1042,7 @@ static GBytes *
 image_of (JsonNode *result,
           guint     index)
 {
-  JsonObject *item = content_item (result, index, "image");
+  JsonObject *item = interop_content_item (result, index, "image");
 
   g_assert_cmpstr (json_object_get_string_member (item, "mimeType"), ==, "image/png");
   return decode_strict_base64 (json_object_get_string_member (item, "data"));
@@ -1090,7 +1056,7 @@ test_image_everything (Fixture       *f,
   g_autoptr(GBytes) png = image_of (result, 1);
   g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
 
-  g_assert_cmpstr (content_text (result, 0), ==, "Here's the image you requested:");
+  g_assert_cmpstr (interop_content_text (result, 0), ==, "Here's the image you requested:");
   assert_png (png);
   g_assert_cmpuint (g_bytes_get_size (png), ==, EVERYTHING_IMAGE_LENGTH);
   g_assert_cmpstr (sha256, ==, EVERYTHING_IMAGE_SHA256);
@@ -1115,7 +1081,7 @@ test_image_sdk (Fixture       *f,
                                                    sha256, g_bytes_get_size (png));
 
       assert_png (png);
-      g_assert_cmpstr (content_text (result, 1), ==, expected);
+      g_assert_cmpstr (interop_content_text (result, 1), ==, expected);
     }
 }
 
@@ -1150,7 +1116,7 @@ test_concurrent (Fixture       *f,
         : g_strdup_printf ("The sum of %u and 1000 is %u.", i, i + 1000);
 
       g_assert_no_error (error);
-      g_assert_cmpstr (content_text (result, 0), ==, expected);
+      g_assert_cmpstr (interop_content_text (result, 0), ==, expected);
       done++;
     }
 
@@ -1182,8 +1148,8 @@ test_two_sessions (Fixture       *f,
   g_object_unref (their_pending.result);
   g_assert_no_error (error);
 
-  g_assert_cmpstr (content_text (mine, 0), ==, "Echo: mine");
-  g_assert_cmpstr (content_text (theirs, 0), ==, "Echo: other");
+  g_assert_cmpstr (interop_content_text (mine, 0), ==, "Echo: mine");
+  g_assert_cmpstr (interop_content_text (theirs, 0), ==, "Echo: other");
 
   g_object_add_weak_pointer (G_OBJECT (other), (gpointer *) &other);
   mcp_sse_client_stop (other);
@@ -1225,7 +1191,7 @@ test_roots (Fixture       *f,
   g_assert_cmpuint (f->replies_sent, ==, 1);
 
   result = call_tool_ok (f, "get-roots-list", "{}");
-  text = content_text (result, 0);
+  text = interop_content_text (result, 0);
   g_assert_nonnull (strstr (text, "file:///srv/interop"));
   g_assert_nonnull (strstr (text, "Interop root"));
 }
@@ -1239,7 +1205,7 @@ test_sampling (Fixture       *f,
   const char *text;
 
   result = call_tool_ok (f, "trigger-sampling-request", "{\"prompt\": \"hello\"}");
-  text = content_text (result, 0);
+  text = interop_content_text (result, 0);
   /* The answer to the server's request may overtake the 202 to the POST
    * that carried the reply. */
   TEST_WAIT_UNTIL (f->replies_sent > 0);
@@ -1258,8 +1224,8 @@ test_unhandled_request (Fixture       *f,
   g_autoptr(JsonNode) result = call_tool (f, "trigger-sampling-request", "{\"prompt\": \"hello\"}", &error);
 
   g_assert_no_error (error);
-  g_assert_true (result_is_error (result));
-  g_assert_nonnull (strstr (content_text (result, 0), "-32601"));
+  g_assert_true (interop_result_is_error (result));
+  g_assert_nonnull (strstr (interop_content_text (result, 0), "-32601"));
 }
 
 /* Death of the server */

@@ -549,36 +549,6 @@ call_tool_node (Fixture    *f,
   return answer;
 }
 
-static gboolean
-result_is_error (JsonNode *result)
-{
-  return json_object_get_boolean_member_with_default (json_node_get_object (result), "isError", FALSE);
-}
-
-static JsonObject *
-content_item (JsonNode   *result,
-              guint       index,
-              const char *type)
-{
-  JsonArray *content = json_object_get_array_member (json_node_get_object (result), "content");
-  JsonObject *item;
-
-  g_assert_nonnull (content);
-  g_assert_cmpuint (index, <, json_array_get_length (content));
-  item = json_array_get_object_element (content, index);
-  g_assert_nonnull (item);
-  g_assert_cmpstr (json_object_get_string_member (item, "type"), ==, type);
-
-  return item;
-}
-
-static const char *
-content_text (JsonNode *result,
-              guint     index)
-{
-  return json_object_get_string_member (content_item (result, index, "text"), "text");
-}
-
 /* A call that must succeed, with arguments as JSON text. */
 static JsonNode *
 call_tool_ok (Fixture    *f,
@@ -588,8 +558,8 @@ call_tool_ok (Fixture    *f,
   g_autoptr(JsonNode) node = json (arguments);
   JsonNode *result = call_tool_node (f, name, node);
 
-  if (result_is_error (result))
-    g_error ("%s %s failed: %s", name, arguments, content_text (result, 0));
+  if (interop_result_is_error (result))
+    g_error ("%s %s failed: %s", name, arguments, interop_content_text (result, 0));
 
   return result;
 }
@@ -723,13 +693,13 @@ test_everything_echo (Fixture       *f,
                         "\xe2\x80\xa8 \xe2\x80\xa9 \x7f end";
   g_autofree char *expected = g_strconcat ("Echo: ", message, NULL);
 
-  g_assert_cmpstr (content_text (hi, 0), ==, "Echo: hi");
-  g_assert_false (result_is_error (hi));
+  g_assert_cmpstr (interop_content_text (hi, 0), ==, "Echo: hi");
+  g_assert_false (interop_result_is_error (hi));
 
   json_object_set_string_member (json_node_get_object (arguments), "message", message);
   tricky = call_tool_node (f, "echo", arguments);
-  g_assert_false (result_is_error (tricky));
-  g_assert_cmpstr (content_text (tricky, 0), ==, expected);
+  g_assert_false (interop_result_is_error (tricky));
+  g_assert_cmpstr (interop_content_text (tricky, 0), ==, expected);
 }
 
 static void
@@ -741,13 +711,13 @@ test_everything_get_sum (Fixture       *f,
   g_autoptr(JsonNode) wrong = NULL;
   g_autoptr(JsonNode) arguments = json ("{\"a\": \"two\", \"b\": 40}");
 
-  g_assert_cmpstr (content_text (sum, 0), ==, "The sum of 2 and 40 is 42.");
-  g_assert_cmpstr (content_text (fractions, 0), ==, "The sum of 0.5 and -2.25 is -1.75.");
+  g_assert_cmpstr (interop_content_text (sum, 0), ==, "The sum of 2 and 40 is 42.");
+  g_assert_cmpstr (interop_content_text (fractions, 0), ==, "The sum of 0.5 and -2.25 is -1.75.");
 
   /* Arguments that fail its schema: a tool error, and the session goes on. */
   wrong = call_tool_node (f, "get-sum", arguments);
-  g_assert_true (result_is_error (wrong));
-  g_assert_nonnull (strstr (content_text (wrong, 0), "Input validation error"));
+  g_assert_true (interop_result_is_error (wrong));
+  g_assert_nonnull (strstr (interop_content_text (wrong, 0), "Input validation error"));
 }
 
 typedef struct
@@ -823,7 +793,7 @@ test_everything_progress (Fixture       *f,
   answer = mcp_sse_client_call_tool_with_progress_finish (f->client, call.result, &error);
   g_clear_object (&call.result);
   g_assert_no_error (error);
-  g_assert_cmpstr (content_text (answer, 0), ==,
+  g_assert_cmpstr (interop_content_text (answer, 0), ==,
                    "Long running operation completed. Duration: 0.4 seconds, Steps: 4.");
 
   g_assert_true (call.destroyed_at_result);
@@ -891,7 +861,7 @@ test_everything_sampling (Fixture       *f,
                    ==, "Resource trigger-sampling-request context: Say hello over stdio");
 
   /* The server quotes the answer it got as JSON. */
-  text = content_text (result, 0);
+  text = interop_content_text (result, 0);
   g_assert_true (g_str_has_prefix (text, prefix));
   reported = json (text + strlen (prefix));
   g_assert_true (json_node_equal (reported, expected));
@@ -1109,9 +1079,9 @@ test_filesystem_binary_file (Fixture       *f,
 
   json_object_set_string_member (json_node_get_object (arguments), "path", path);
   result = call_tool_node (f, "read_media_file", arguments);
-  g_assert_false (result_is_error (result));
+  g_assert_false (interop_result_is_error (result));
 
-  resource = json_object_get_object_member (content_item (result, 0, "resource"), "resource");
+  resource = json_object_get_object_member (interop_content_item (result, 0, "resource"), "resource");
   g_assert_nonnull (resource);
   g_assert_cmpstr (json_object_get_string_member (resource, "uri"), ==, uri);
   g_assert_cmpstr (json_object_get_string_member (resource, "mimeType"), ==, "application/octet-stream");
@@ -1167,8 +1137,8 @@ test_filesystem_text_file (Fixture       *f,
   json_object_set_string_member (json_node_get_object (write_arguments), "path", path);
   json_object_set_string_member (json_node_get_object (write_arguments), "content", text);
   written = call_tool_node (f, "write_file", write_arguments);
-  g_assert_false (result_is_error (written));
-  g_assert_cmpstr (content_text (written, 0), ==, written_message);
+  g_assert_false (interop_result_is_error (written));
+  g_assert_cmpstr (interop_content_text (written, 0), ==, written_message);
 
   g_file_get_contents (path, &on_disk, &length, &error);
   g_assert_no_error (error);
@@ -1176,8 +1146,8 @@ test_filesystem_text_file (Fixture       *f,
 
   json_object_set_string_member (json_node_get_object (read_arguments), "path", path);
   read = call_tool_node (f, "read_text_file", read_arguments);
-  g_assert_false (result_is_error (read));
-  read_text = content_text (read, 0);
+  g_assert_false (interop_result_is_error (read));
+  read_text = interop_content_text (read, 0);
   g_assert_cmpmem (read_text, strlen (read_text), text, MEBIBYTE);
 }
 
@@ -1229,28 +1199,28 @@ test_filesystem_list_directory (Fixture       *f,
   g_autofree char *created_message = g_strconcat ("Successfully created directory ", subdirectory, NULL);
   g_autofree char *entries = NULL;
 
-  g_assert_cmpstr (content_text (created, 0), ==, created_message);
+  g_assert_cmpstr (interop_content_text (created, 0), ==, created_message);
   g_assert_true (g_file_test (subdirectory, G_FILE_TEST_IS_DIR));
 
   json_object_set_string_member (json_node_get_object (arguments), "path", notes);
   written = call_tool_node (f, "write_file", arguments);
-  g_assert_false (result_is_error (written));
+  g_assert_false (interop_result_is_error (written));
 
   listing = call_with_path (f, "list_directory", directory);
-  g_assert_false (result_is_error (listing));
-  entries = sorted_lines (content_text (listing, 0));
+  g_assert_false (interop_result_is_error (listing));
+  entries = sorted_lines (interop_content_text (listing, 0));
   g_assert_cmpstr (entries, ==, "[DIR] sub\n[FILE] " INTEROP_STDIO_FILE_NAME);
 
   sub_listing = call_with_path (f, "list_directory", subdirectory);
-  g_assert_cmpstr (content_text (sub_listing, 0), ==, "[FILE] notes.txt");
+  g_assert_cmpstr (interop_content_text (sub_listing, 0), ==, "[FILE] notes.txt");
 
   greeting = call_with_path (f, "read_text_file", hello);
-  g_assert_cmpstr (content_text (greeting, 0), ==, INTEROP_STDIO_FILE_TEXT);
+  g_assert_cmpstr (interop_content_text (greeting, 0), ==, INTEROP_STDIO_FILE_TEXT);
 
   /* Outside the one allowed directory: refused, as a tool error. */
   outside = call_with_path (f, "list_directory", parent);
-  g_assert_true (result_is_error (outside));
-  g_assert_true (g_str_has_prefix (content_text (outside, 0),
+  g_assert_true (interop_result_is_error (outside));
+  g_assert_true (g_str_has_prefix (interop_content_text (outside, 0),
                                    "Access denied - path outside allowed directories"));
 }
 
